@@ -1,0 +1,99 @@
+//! The command line grammar: global flags and the subcommand tree.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Long help shown under `eka --help`.
+const AFTER_HELP: &str = "\
+Examples:
+  eka completions bash > ~/.local/share/bash-completion/completions/eka
+  eka -C ./my-project --json <COMMAND>
+
+Environment:
+  EKA_CONFIG   configuration file (default: $XDG_CONFIG_HOME/eka/config.toml)
+  NO_COLOR     disable colours in human output
+
+Exit status: 0 on success, 1 on failure, 2 on a usage error.";
+
+/// eka: signed, git-hosted packages (atoms) and lock files whose hashes Nix accepts.
+#[derive(Debug, Parser)]
+#[command(
+    name = "eka",
+    version,
+    about,
+    long_about = "eka is the command line tool of the atom protocol.\n\n\
+        Atoms are packages published as signed git refs. An `atom.toml` manifest names\n\
+        the atoms and legacy Nix sources a project depends on; `eka lock` resolves them\n\
+        into `atom.lock`, with hashes that Nix's own fetchers accept.",
+    after_long_help = AFTER_HELP,
+    propagate_version = true,
+    subcommand_required = true,
+    arg_required_else_help = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags accepted before or after any subcommand.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Run as if eka was started in DIR.
+    #[arg(short = 'C', value_name = "DIR", global = true)]
+    pub directory: Option<PathBuf>,
+
+    /// Print machine-readable JSON on stdout instead of human text.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// Say more about what is happening (repeat for more detail).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true, conflicts_with = "quiet")]
+    pub verbose: u8,
+
+    /// Print only results and errors.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// Never touch the network: use only what is cached or local.
+    #[arg(long, global = true)]
+    pub offline: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print a shell completion script.
+    #[command(after_help = "Examples:\n  \
+        eka completions bash > ~/.local/share/bash-completion/completions/eka\n  \
+        eka completions zsh > \"${fpath[1]}/_eka\"\n  \
+        eka completions fish > ~/.config/fish/completions/eka.fish")]
+    Completions(crate::cmd::completions::CompletionsArgs),
+}
+
+/// A mistake in how eka was invoked that clap cannot see (for example two
+/// flags that only make sense together). Exits with status 2.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    #[test]
+    fn the_command_tree_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

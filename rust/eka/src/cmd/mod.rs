@@ -1,0 +1,19 @@
+//! One module per subcommand; [`run`] dispatches to them.
+
+pub mod completions;
+
+use anyhow::Context as _;
+
+use crate::cli::{Cli, Command};
+use crate::output::Output;
+
+/// Run the parsed command line.
+pub fn run(cli: Cli, out: &Output) -> anyhow::Result<()> {
+    if let Some(dir) = &cli.global.directory {
+        std::env::set_current_dir(dir)
+            .with_context(|| format!("cannot change to directory {}", dir.display()))?;
+    }
+    match cli.command {
+        Command::Completions(args) => completions::run(&args, out),
+    }
+}
