@@ -20,15 +20,12 @@ use crate::json::{self, Member};
 use crate::key::{PublicKey, SigningKey, string};
 use crate::payload::{ClaimPayload, PublishPayload, check_timestamp};
 
-/// A message this crate signed: its JSON and digests.
+/// A message this crate signed: its JSON, and (through `Deref`) its parts
+/// and digests.
 #[derive(Debug, Clone)]
 pub struct SignedCoz {
     json: Vec<u8>,
-    pay: Vec<u8>,
-    sig: Vec<u8>,
-    cad: Vec<u8>,
-    czd: Czd,
-    key: PublicKey,
+    message: CozMessage,
 }
 
 impl SignedCoz {
@@ -42,30 +39,13 @@ impl SignedCoz {
     pub fn into_json(self) -> Vec<u8> {
         self.json
     }
+}
 
-    /// The payload bytes that were signed.
-    pub fn pay(&self) -> &[u8] {
-        &self.pay
-    }
+impl std::ops::Deref for SignedCoz {
+    type Target = CozMessage;
 
-    /// The signature.
-    pub fn sig(&self) -> &[u8] {
-        &self.sig
-    }
-
-    /// The payload digest `cad`.
-    pub fn cad(&self) -> &[u8] {
-        &self.cad
-    }
-
-    /// The message digest `czd`.
-    pub fn czd(&self) -> &Czd {
-        &self.czd
-    }
-
-    /// The signing key.
-    pub fn key(&self) -> &PublicKey {
-        &self.key
+    fn deref(&self) -> &CozMessage {
+        &self.message
     }
 }
 
@@ -122,17 +102,19 @@ pub fn sign_pay(key: &SigningKey, pay: &[u8]) -> Result<SignedCoz, CozError> {
     json.push(b'}');
     Ok(SignedCoz {
         json,
-        pay,
-        sig,
-        cad,
-        czd,
-        key: key.public().clone(),
+        message: CozMessage {
+            pay,
+            sig,
+            cad,
+            czd,
+            key: key.public().clone(),
+        },
     })
 }
 
-/// A message whose signature verified.
+/// A signed message's parts and digests, as signed or as verified.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Verified {
+pub struct CozMessage {
     pay: Vec<u8>,
     sig: Vec<u8>,
     cad: Vec<u8>,
@@ -140,8 +122,8 @@ pub struct Verified {
     key: PublicKey,
 }
 
-impl Verified {
-    /// The payload bytes that were verified (compact, as signed).
+impl CozMessage {
+    /// The payload bytes that were signed (compact).
     pub fn pay(&self) -> &[u8] {
         &self.pay
     }
@@ -181,7 +163,7 @@ impl Verified {
 /// module documentation, then the signature. `pay` must have `alg` and
 /// `tmb`, equal to the key's; a `cad` or `czd` in the message must equal the
 /// computed one.
-pub fn verify_coz(json: &[u8]) -> Result<Verified, CozError> {
+pub fn verify_coz(json: &[u8]) -> Result<CozMessage, CozError> {
     Message::read(json)?.verify()
 }
 
@@ -193,7 +175,7 @@ pub struct VerifiedClaim {
     /// The atom's id: the claim's czd.
     pub atom_id: AtomId,
     /// The message.
-    pub coz: Verified,
+    pub coz: CozMessage,
 }
 
 /// Verify a signed claim: [`verify_coz`], plus `typ` must be
@@ -216,7 +198,7 @@ pub struct VerifiedPublish {
     /// The publish.
     pub payload: PublishPayload,
     /// The message.
-    pub coz: Verified,
+    pub coz: CozMessage,
 }
 
 impl VerifiedPublish {
@@ -364,14 +346,14 @@ impl Message {
         })
     }
 
-    fn verify(self) -> Result<Verified, CozError> {
+    fn verify(self) -> Result<CozMessage, CozError> {
         let alg = self.key.alg();
         let cad = alg.hash(&self.pay);
         check_stated("cad", self.stated_cad.as_deref(), &b64::encode(&cad))?;
         self.key.verify_message(&cad, &self.sig)?;
         let czd = Czd::compute(alg, &cad, &self.sig);
         check_stated("czd", self.stated_czd.as_deref(), &czd.to_b64())?;
-        Ok(Verified {
+        Ok(CozMessage {
             pay: self.pay,
             sig: self.sig,
             cad,

@@ -68,7 +68,7 @@ pub use alg::{Alg, DigestWriter, UnsupportedAlg};
 pub use anchor::{Anchor, AnchorError};
 pub use b64::B64Error;
 pub use coz::{
-    SignedCoz, Verified, VerifiedClaim, VerifiedPublish, sign_pay, verify, verify_claim,
+    CozMessage, SignedCoz, VerifiedClaim, VerifiedPublish, sign_pay, verify, verify_claim,
     verify_coz, verify_publish,
 };
 pub use digest::{AtomId, AtomIdError, AtomIdErrorReason, Czd, Thumbprint};
