@@ -6,21 +6,21 @@ use crate::name::{AliasName, NameError};
 
 /// Why a URL could not be expanded or classified.
 ///
-/// Texts in errors have any password replaced by `<redacted>`; positions
-/// count characters from 0 in the text the error names (the caller's input,
-/// or an intermediate expansion for nested aliases).
+/// Texts in errors have any password replaced by `<redacted>`; columns count
+/// characters from 1 in the text the error names (the caller's input, or an
+/// intermediate expansion for nested aliases).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// A `+` at the host position is not followed by an alias name.
-    #[error("invalid alias name `{name}` at position {position} of `{text}`: {reason}")]
+    #[error("invalid alias name `{name}` in `{text}` (column {column}): {reason}")]
     InvalidName {
         /// The text being expanded.
         text: String,
         /// What follows the `+`, up to the next `/`, `:`, `?`, `#` or the end.
         name: String,
-        /// Where the offending character is in `text`.
-        position: usize,
+        /// The column of the offending character in `text`.
+        column: usize,
         /// What is wrong with the name.
         reason: NameError,
     },
@@ -32,8 +32,8 @@ pub enum Error {
         name: AliasName,
         /// The text being expanded.
         text: String,
-        /// Where the `+` is in `text`.
-        position: usize,
+        /// The column of the `+` in `text`.
+        column: usize,
     },
 
     /// An alias expands, directly or through others, to itself.

@@ -170,7 +170,7 @@ pub fn expand(text: &str, resolver: &(impl AliasResolver + ?Sized)) -> Result<Al
             return Err(Error::Unknown {
                 name,
                 text: redact(&current),
-                position: site.position(),
+                column: site.column(),
             });
         };
         current = splice(&site, &current, &value)?;
@@ -315,7 +315,7 @@ mod tests {
     fn unknown_and_empty_aliases_are_errors() {
         let err = expand("git@+nope:x", &aliases()).unwrap_err();
         assert_eq!(err.to_string(), "unknown alias `+nope` in `git@+nope:x`");
-        assert!(matches!(err, Error::Unknown { position: 4, .. }));
+        assert!(matches!(err, Error::Unknown { column: 5, .. }));
         // An unknown alias reached through another names the text it was found in.
         let nested: Aliases = [("w", "+x/y")].try_into().unwrap();
         let err = expand("+w/z", &nested).unwrap_err();

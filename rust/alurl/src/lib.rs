@@ -63,7 +63,7 @@
 //! * [`Url`] is the classified result: the text as expanded plus what
 //!   `gix-url` makes of it ([`Url::as_git`]).
 //!
-//! Errors ([`Error`]) name the text and the position of the problem, and
+//! Errors ([`Error`]) name the text and the column of the problem, and
 //! never show a password.
 
 /// The README's examples, compiled and run as doc tests.

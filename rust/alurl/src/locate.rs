@@ -101,9 +101,9 @@ impl<'a> AliasSite<'a> {
         &self.text[self.name_end..]
     }
 
-    /// The position of the `+` in the text, counted in characters from 0.
-    pub fn position(&self) -> usize {
-        self.prefix().chars().count()
+    /// The column of the `+` in the text, counting characters from 1.
+    pub fn column(&self) -> usize {
+        self.prefix().chars().count() + 1
     }
 
     /// Whether the prefix names a scheme (`scheme://`).
@@ -150,7 +150,7 @@ pub fn find(text: &str) -> Result<Option<AliasSite<'_>>, Error> {
         Error::InvalidName {
             text: redact(text),
             name: token.to_owned(),
-            position: text[..name_start + valid_len].chars().count(),
+            column: text[..name_start + valid_len].chars().count() + 1,
             reason,
         }
     })?;
@@ -243,22 +243,31 @@ mod tests {
 
     #[test]
     fn a_plus_at_the_host_position_must_name_an_alias() {
-        for (text, position) in [
-            ("+", 1),
-            ("+/x", 1),
-            ("+9/x", 1),
-            ("https://+-x/y", 9),
-            ("+my-forge/x", 3),
-            ("git@+gh.com:x", 7),
+        for (text, column) in [
+            ("+", 2),
+            ("+/x", 2),
+            ("+9/x", 2),
+            ("https://+-x/y", 10),
+            ("+my-forge/x", 4),
+            ("git@+gh.com:x", 8),
         ] {
             let err = find(text).unwrap_err();
             match err {
-                crate::Error::InvalidName { position: at, .. } => {
-                    assert_eq!(at, position, "{text}: {err}");
+                crate::Error::InvalidName { column: at, .. } => {
+                    assert_eq!(at, column, "{text}: {err}");
                 }
                 other => panic!("{text}: unexpected {other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn a_bad_name_is_shown_with_its_column_and_reason() {
+        assert_eq!(
+            find("+my-forge/x").unwrap_err().to_string(),
+            "invalid alias name `my-forge` in `+my-forge/x` (column 4): `-` cannot appear in an \
+             alias name: names are identifiers (letters, digits and `_`, not starting with a digit)"
+        );
     }
 
     #[test]

@@ -19,8 +19,8 @@ use std::str::FromStr;
 /// assert_eq!(name.as_str(), "gh");
 ///
 /// let err = AliasName::new("my-forge").unwrap_err();
-/// assert_eq!(err.position(), 2);
-/// assert_eq!(err.to_string(), "`-` at position 2 cannot appear in an alias name: names are identifiers (letters, digits and `_`, not starting with a digit)");
+/// assert_eq!(err.column(), 3);
+/// assert_eq!(err.to_string(), "`-` cannot appear in an alias name: names are identifiers (letters, digits and `_`, not starting with a digit)");
 /// # Ok::<(), alurl::NameError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -118,13 +118,13 @@ pub enum NameError {
     },
     /// A later character cannot continue an identifier.
     #[error(
-        "`{found}` at position {position} cannot appear in an alias name: names are identifiers (letters, digits and `_`, not starting with a digit)"
+        "`{found}` cannot appear in an alias name: names are identifiers (letters, digits and `_`, not starting with a digit)"
     )]
     BadChar {
         /// The offending character.
         found: char,
-        /// Its position in the name, counted in characters from 0.
-        position: usize,
+        /// Its column in the name, counting characters from 1.
+        column: usize,
     },
 }
 
@@ -136,16 +136,17 @@ impl NameError {
             Some(found) if valid_len == 0 => Self::BadStart { found },
             Some(found) => Self::BadChar {
                 found,
-                position: text[..valid_len].chars().count(),
+                column: text[..valid_len].chars().count() + 1,
             },
         }
     }
 
-    /// Where in the name the problem is, counted in characters from 0.
-    pub fn position(&self) -> usize {
+    /// The column of the offending character in the name, counting
+    /// characters from 1.
+    pub fn column(&self) -> usize {
         match self {
-            Self::Empty | Self::BadStart { .. } => 0,
-            Self::BadChar { position, .. } => *position,
+            Self::Empty | Self::BadStart { .. } => 1,
+            Self::BadChar { column, .. } => *column,
         }
     }
 }
@@ -162,7 +163,7 @@ mod tests {
     }
 
     #[test]
-    fn non_identifiers_are_rejected_with_their_position() {
+    fn non_identifiers_are_rejected_with_their_column() {
         assert_eq!(AliasName::new(""), Err(NameError::Empty));
         assert_eq!(
             AliasName::new("2fa"),
@@ -176,20 +177,20 @@ mod tests {
             AliasName::new("my-forge"),
             Err(NameError::BadChar {
                 found: '-',
-                position: 2
+                column: 3
             })
         );
         // Positions count characters, not bytes.
         assert_eq!(
-            AliasName::new("ひら.x").unwrap_err().position(),
-            2,
+            AliasName::new("ひら.x").unwrap_err().column(),
+            3,
             "the dot is the third character"
         );
         assert_eq!(
             AliasName::new("a\u{200b}").unwrap_err(),
             NameError::BadChar {
                 found: '\u{200b}',
-                position: 1
+                column: 2
             },
             "a zero-width space is not an identifier character"
         );
