@@ -81,7 +81,7 @@ mod url;
 pub use error::{Error, Part};
 pub use expand::{Alias, AliasedUrl, MAX_DEPTH, expand};
 pub use gix_url;
-pub use locate::{AliasSite, find};
+pub use locate::{AliasSite, find, redact};
 pub use name::{AliasName, NameError};
 pub use resolver::{AliasResolver, Aliases};
 pub use url::{Form, Url};

@@ -162,9 +162,14 @@ pub fn find(text: &str) -> Result<Option<AliasSite<'_>>, Error> {
     }))
 }
 
-/// `text` with the password of its user information, if any, replaced, so
-/// that it can be shown in messages and logs.
-pub(crate) fn redact(text: &str) -> String {
+/// `text` with the password of its user information, if any, replaced by
+/// `<redacted>`, so that it can be shown in messages and logs.
+///
+/// ```
+/// assert_eq!(alurl::redact("https://me:secret@host/repo"), "https://me:<redacted>@host/repo");
+/// assert_eq!(alurl::redact("git@host:repo"), "git@host:repo");
+/// ```
+pub fn redact(text: &str) -> String {
     match Layout::of(text).password(text) {
         Some(password) if !password.is_empty() => {
             format!(
