@@ -40,6 +40,8 @@ mod error;
 mod raw;
 mod resolved;
 
+pub use alurl;
+pub use atom_id::{Label, RawVersion};
 pub use error::Error;
 pub use raw::RawAtomUri;
 pub use resolved::AtomUri;

@@ -71,6 +71,24 @@ pub enum Command {
         eka completions zsh > \"${fpath[1]}/_eka\"\n  \
         eka completions fish > ~/.config/fish/completions/eka.fish")]
     Completions(crate::cmd::completions::CompletionsArgs),
+
+    /// Show how an atom URI is read: its source (as written and with `+aliases`
+    /// expanded), label and version.
+    #[command(
+        long_about = "Show how an atom URI is read: its source (as written and with `+aliases`\n\
+            expanded), label and version.\n\n\
+            An atom URI is `[source::]label[@version]`, split on the rightmost `::` and then\n\
+            the rightmost `@`. A source may start with `+alias` where a host goes\n\
+            (`+gh/owner/repo`, `git@+gh:owner/repo`, `ssh://git@+gh:22/o/r`); aliases come\n\
+            from `[aliases]` in the config file, on top of the built-in gh (github.com),\n\
+            gl (gitlab.com), cb (codeberg.org), sh (git.sr.ht) and bb (bitbucket.org).",
+        after_help = "Examples:\n  \
+            eka uri +gh/owner/repo::my-atom@1.0\n  \
+            eka uri git@+gh:owner/repo::this-atom@^1\n  \
+            eka uri --json ::my-atom\n  \
+            EKA_CONFIG=./config.toml eka uri +work/project::tool   # [aliases] work = \"+gh/my-org\""
+    )]
+    Uri(crate::cmd::uri::UriArgs),
 }
 
 /// A mistake in how eka was invoked that clap cannot see (for example two

@@ -1,6 +1,7 @@
 //! One module per subcommand; [`run`] dispatches to them.
 
 pub mod completions;
+pub mod uri;
 
 use anyhow::Context as _;
 
@@ -15,5 +16,6 @@ pub fn run(cli: Cli, out: &Output) -> anyhow::Result<()> {
     }
     match cli.command {
         Command::Completions(args) => completions::run(&args, out),
+        Command::Uri(args) => uri::run(&args, out),
     }
 }
