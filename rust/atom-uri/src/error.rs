@@ -17,7 +17,7 @@ pub enum Error {
         uri: String,
     },
 
-    /// The label is not a valid [`Label`](atom_id::Label).
+    /// The label is not a valid [`Label`](crate::Label).
     #[error("invalid label in atom URI `{uri}`")]
     InvalidLabel {
         /// The URI.
@@ -40,7 +40,7 @@ pub enum Error {
         label: String,
     },
 
-    /// The version is not a valid [`RawVersion`](atom_id::RawVersion).
+    /// The version is not a valid [`RawVersion`](crate::RawVersion).
     #[error("invalid version in atom URI `{uri}`")]
     InvalidVersion {
         /// The URI.

@@ -1,8 +1,8 @@
 //! Atom URIs: `[source::]label[@version]`.
 //!
-//! An atom URI names an atom (a [`Label`](atom_id::Label)), optionally where
+//! An atom URI names an atom (a [`Label`]), optionally where
 //! it lives (a git URL, possibly written with an [alurl] `+alias`) and
-//! which version is wanted (a [`RawVersion`](atom_id::RawVersion), kept as
+//! which version is wanted (a [`RawVersion`], kept as
 //! written):
 //!
 //! ```text
