@@ -5,5 +5,6 @@
 #   hash    : sha256 hashes in the form Nix's fetchers take (./hash.nix)
 {
   lock = import ./lock.nix;
+  systemd = import ./systemd.nix;
   hash = import ./hash.nix;
 }

@@ -121,10 +121,12 @@ let
   # hash in SRI form; every error names the lock and the bond.
   checkBond = where: sources: i: bond:
     let
-      number = "bond #${toString (i + 1)}";
+      # Before the type is known, whichever naming field the bond has.
+      guessed = if isAttrs bond then bond.name or bond.tag or null else null;
+      number = "bond #${toString (i + 1)}" + (if isString guessed then " ${quote guessed}" else "");
       spec = bondTypes.${bond.type};
       name = bond.${spec.key};
-      label = "${number} ${quote name} (${bond.type})";
+      label = "bond #${toString (i + 1)} ${quote name} (${bond.type})";
       fail = what: msg: throw "${where}: ${what}: ${msg}";
       failBond = fail label;
 
