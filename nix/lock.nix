@@ -185,12 +185,15 @@ let
         inherit name;
       };
       "nix+url" = call "builtins.fetchurl" { inherit (bond) url; sha256 = bond.hash; inherit name; };
-      "nix+git" = call "builtins.fetchGit" ({
+      # Without a ref the rev is on the default branch. Nix 2.8 would fetch
+      # `master` from a remote instead of the remote's HEAD.
+      "nix+git" = call "builtins.fetchGit" {
         url = gitUrl bond.url;
+        ref = bond.ref or "HEAD";
         inherit (bond) rev;
         narHash = bond.hash;
         inherit name;
-      } // (if bond ? ref then { inherit (bond) ref; } else { }));
+      };
       "nix+tar" = call "builtins.fetchTarball" { inherit (bond) url; sha256 = bond.hash; inherit name; };
       "nix+build" =
         if bond.exec or false then call "<nix/fetchurl.nix>" { inherit (bond) url hash name; executable = true; }

@@ -53,14 +53,19 @@ nix_hash() {
   nix --extra-experimental-features nix-command hash "$@"
 }
 
-# use_scratch_nix_store: from now on Nix uses a store, database, fetcher
-# cache and tarball cache of this test's own (under $scratch), with no
-# substituters, so that nothing fetched before can hide a failing fetch.
+# use_scratch_nix_store: from now on Nix uses a new, empty store, database,
+# fetcher cache and tarball cache of this test's own (under $scratch), with
+# no substituters, so that nothing fetched before can hide a failing fetch.
+scratch_stores=0
 use_scratch_nix_store() {
-  export NIX_STORE_DIR="$scratch/nix/store" NIX_STATE_DIR="$scratch/nix/var" \
-    NIX_LOG_DIR="$scratch/nix/log" XDG_CACHE_HOME="$scratch/cache"
+  scratch_stores=$((scratch_stores + 1))
+  local base="$scratch/nix-$scratch_stores"
+  export NIX_STORE_DIR="$base/store" NIX_STATE_DIR="$base/var" \
+    NIX_LOG_DIR="$base/log" XDG_CACHE_HOME="$base/cache"
+  # Builds run as the caller: build users could not enter the private $scratch.
   export NIX_CONFIG="${NIX_CONFIG:-}
 substituters =
+build-users-group =
 experimental-features = nix-command"
   mkdir -p "$NIX_STORE_DIR" "$NIX_STATE_DIR" "$NIX_LOG_DIR" "$XDG_CACHE_HOME"
 }

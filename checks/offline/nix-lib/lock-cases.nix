@@ -104,8 +104,8 @@ in
       "repo";
   };
 
-  "fetchers: nix+git without ref passes none" = {
-    expected = { url = "https://example.com/repo"; inherit rev; narHash = other; name = "repo"; };
+  "fetchers: nix+git without ref fetches the default branch (HEAD)" = {
+    expected = { url = "https://example.com/repo"; ref = "HEAD"; inherit rev; narHash = other; name = "repo"; };
     actual = (only (lockOf [{ type = "nix+git"; name = "repo"; url = "https://example.com/repo"; inherit rev; hash = other; }]) "repo").args;
   };
 
