@@ -11,6 +11,12 @@ nix32=$(nix_hash file --base32 "$scratch/one")
 other=$(nix_hash file --sri "$scratch/two")
 rev=$(printf 'commit\n' | git hash-object --stdin)
 
+# The library is what default.nix (the NUR entry) and the flake expose as lib.
+expect_eq "default.nix's lib" '["hash","lock","systemd"]' \
+  "$(nix_eval 'builtins.attrNames (import <root/default.nix> { pkgs = { }; }).lib')"
+grep -q 'lib = import ./nix;' flake.nix || fail "flake.nix does not expose ./nix as lib"
+echo "ok: flake.nix exposes ./nix as lib"
+
 # nix32 -> SRI in pure Nix agrees with `nix hash to-sri` on random hashes.
 for i in $(seq 1 12); do
   head -c $((i * 37)) /dev/urandom >"$scratch/random"

@@ -21,16 +21,8 @@ expect_nix_error "hardening refuses ipAddressAllow without network" '`ipAddressA
 score_unit="$root/checks/offline/lib/score-unit.sh"
 max=1.5
 
-# render NAME KNOBS EXTRA: the unit a module would get, ExecStart pointing
-# into a store path that does not exist here (score-unit.sh copes).
-render() {
-  nix_eval_text "let systemd = (import <root/nix>).systemd; in systemd.toUnit {
-    Unit.Description = \"hardening variant $1\";
-    Service = systemd.hardening $2 // { ExecStart = \"/nix/store/00000000000000000000000000000000-svc/bin/svc --port 8080\"; } // $3;
-    Install.WantedBy = \"multi-user.target\";
-  }" >"$scratch/$1.service"
-}
-
+# Each variant as a module would render it, ExecStart pointing into a store
+# path that does not exist here (score-unit.sh copes).
 declare -A variants=(
   [baseline]='{ }'
   [offline]='{ network = false; }'
@@ -44,9 +36,14 @@ declare -A variants=(
 declare -A extra=([static-user]='{ User = "atom"; Group = "atom"; }')
 
 for name in $(printf '%s\n' "${!variants[@]}" | sort); do
-  render "$name" "${variants[$name]}" "${extra[$name]:-{ \}}"
+  score_unit_expr "$name" "$max" "let systemd = (import <root/nix>).systemd; in systemd.toUnit {
+    Unit.Description = \"hardening variant $name\";
+    Service = systemd.hardening ${variants[$name]}
+      // { ExecStart = \"/nix/store/00000000000000000000000000000000-svc/bin/svc --port 8080\"; }
+      // ${extra[$name]:-{ \}};
+    Install.WantedBy = \"multi-user.target\";
+  }" || fail "hardening variant $name ${variants[$name]} scores above $max"
   grep -q '^ExecStart=/nix/store/' "$scratch/$name.service" || fail "$name: the rendered unit has no ExecStart"
-  bash "$score_unit" "$scratch/$name.service" "$max" || fail "hardening variant $name ${variants[$name]} scores above $max"
 done
 
 # Negative controls: an unhardened unit fails the threshold; bad arguments

@@ -139,3 +139,11 @@ expect_nix_error() {
 $output"
   echo "ok: $what"
 }
+
+# score_unit_expr NAME MAX EXPR: renders EXPR, a Nix expression whose value is
+# unit text (lib.systemd.toUnit { … }; <root/nix> is the library), to
+# $scratch/NAME.service and scores it with lib/score-unit.sh: fails above MAX.
+score_unit_expr() {
+  nix_eval_text "$3" >"$scratch/$1.service" || fail "$1: the unit does not render"
+  bash "$root/checks/offline/lib/score-unit.sh" "$scratch/$1.service" "$2"
+}
