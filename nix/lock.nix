@@ -16,10 +16,10 @@
 # data that the tests check is exactly what Nix is called with.
 let
   inherit (builtins)
-    addErrorContext attrNames concatMap concatStringsSep deepSeq elem elemAt
-    filter foldl' fromTOML genList groupBy head isAttrs isBool isList isPath
-    isString length listToAttrs mapAttrs match readFile removeAttrs split
-    stringLength substring toJSON typeOf;
+    addErrorContext attrNames concatStringsSep deepSeq elem elemAt filter
+    fromTOML genList groupBy head isAttrs isBool isList isPath isString length
+    listToAttrs mapAttrs match readFile removeAttrs split substring toJSON
+    typeOf;
 
   hash = import ./hash.nix;
 
