@@ -7,7 +7,8 @@
 //!   first, then letters, digits, marks, `_` or `-`. [`Identifier`] is the
 //!   stricter, hyphen-free form.
 //! * [`RawVersion`] is a version as written; a [`VersionScheme`] parses,
-//!   orders and matches it.
+//!   orders and matches it: [`Semver`] (the default, with Cargo's
+//!   requirement language) or [`NixosCalendar`] (`YY.MM[.N]`).
 //!
 //! # Identity
 //!
@@ -77,4 +78,8 @@ pub use json::{JsonError, Location};
 pub use key::{PublicKey, SigningKey};
 pub use name::{Identifier, Label, MAX_NAME_BYTES, NameError, NameErrorReason, NameKind, Position};
 pub use payload::{ClaimPayload, MAX_NOW, PublishPayload, SignedClaim, TYP_CLAIM, TYP_PUBLISH};
-pub use version::{RawVersion, RawVersionError, VersionScheme};
+pub use version::{
+    CalendarError, CalendarErrorKind, CalendarRequirement, CalendarVersion, NixosCalendar,
+    RawVersion, RawVersionError, Semver, SemverError, SemverErrorKind, SemverOp, SemverPart,
+    SemverRequirement, SemverVersion, VersionScheme,
+};

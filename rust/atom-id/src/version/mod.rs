@@ -3,9 +3,23 @@
 //!
 //! A version is kept raw until something needs to compare it, because the
 //! scheme is a property of the atom (or legacy source), not of the string.
+//! Two schemes ship here: [`Semver`] (the default, with Cargo's requirement
+//! syntax and semantics) and [`NixosCalendar`] (`YY.MM[.N]`, as NixOS
+//! releases are named).
+
+mod nixos;
+mod semver;
 
 use std::fmt;
 use std::str::FromStr;
+
+pub use self::nixos::{
+    CalendarError, CalendarErrorKind, CalendarRequirement, CalendarVersion, NixosCalendar,
+};
+pub use self::semver::{
+    Op as SemverOp, Part as SemverPart, Semver, SemverError, SemverErrorKind, SemverRequirement,
+    SemverVersion,
+};
 
 /// A version exactly as written, not yet interpreted by any scheme: non-empty,
 /// with no whitespace or control characters.
@@ -110,6 +124,23 @@ impl std::error::Error for RawVersionError {}
 
 /// How the versions of one family are parsed, ordered and matched against
 /// requirements.
+///
+/// ```
+/// use atom_id::{RawVersion, Semver, VersionScheme};
+///
+/// /// The highest of `available` that satisfies `requirement`, in any scheme.
+/// fn highest<S: VersionScheme>(available: &[&str], requirement: &str) -> Option<S::Version> {
+///     let requirement = S::parse_requirement(requirement).ok()?;
+///     available
+///         .iter()
+///         .filter_map(|raw| S::parse_version(&raw.parse::<RawVersion>().ok()?).ok())
+///         .filter(|version| S::matches(version, &requirement))
+///         .max()
+/// }
+///
+/// let tags = ["1.2.0", "1.4.2", "1.5.0-rc.1", "2.0.0"];
+/// assert_eq!(highest::<Semver>(&tags, "^1.2").unwrap().to_string(), "1.4.2");
+/// ```
 pub trait VersionScheme {
     /// A parsed version; the order is the scheme's precedence.
     type Version: Ord + fmt::Display + fmt::Debug + Clone;
