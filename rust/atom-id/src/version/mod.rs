@@ -162,6 +162,53 @@ pub trait VersionScheme {
     fn matches(version: &Self::Version, requirement: &Self::Requirement) -> bool;
 }
 
+/// Implement [`VersionScheme`] for `$scheme` from the `FromStr` of its
+/// version and requirement types and the requirement's `matches`.
+macro_rules! scheme_from_parts {
+    ($scheme:ty, $name:literal, $version:ty, $requirement:ty, $error:ty) => {
+        impl $crate::version::VersionScheme for $scheme {
+            type Version = $version;
+            type Requirement = $requirement;
+            type Error = $error;
+
+            const NAME: &'static str = $name;
+
+            fn parse_version(raw: &$crate::version::RawVersion) -> Result<$version, $error> {
+                raw.as_str().parse()
+            }
+
+            fn parse_requirement(input: &str) -> Result<$requirement, $error> {
+                input.parse()
+            }
+
+            fn matches(version: &$version, requirement: &$requirement) -> bool {
+                requirement.matches(version)
+            }
+        }
+    };
+}
+
+use scheme_from_parts;
+
+/// Write comparators as a requirement: `*` when there are none, otherwise
+/// each one (through `each`) separated by `, `.
+fn write_comparators<C>(
+    f: &mut fmt::Formatter<'_>,
+    comparators: &[C],
+    mut each: impl FnMut(&mut fmt::Formatter<'_>, &C) -> fmt::Result,
+) -> fmt::Result {
+    if comparators.is_empty() {
+        return f.write_str("*");
+    }
+    for (i, comparator) in comparators.iter().enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        each(f, comparator)?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,8 +18,6 @@
 use std::cmp::Ordering;
 use std::fmt;
 
-use super::{RawVersion, VersionScheme};
-
 /// The `nixos` calendar scheme.
 ///
 /// ```
@@ -34,25 +32,13 @@ use super::{RawVersion, VersionScheme};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct NixosCalendar;
 
-impl VersionScheme for NixosCalendar {
-    type Version = CalendarVersion;
-    type Requirement = CalendarRequirement;
-    type Error = CalendarError;
-
-    const NAME: &'static str = "nixos";
-
-    fn parse_version(raw: &RawVersion) -> Result<CalendarVersion, CalendarError> {
-        raw.as_str().parse()
-    }
-
-    fn parse_requirement(input: &str) -> Result<CalendarRequirement, CalendarError> {
-        input.parse()
-    }
-
-    fn matches(version: &CalendarVersion, requirement: &CalendarRequirement) -> bool {
-        requirement.matches(version)
-    }
-}
+super::scheme_from_parts!(
+    NixosCalendar,
+    "nixos",
+    CalendarVersion,
+    CalendarRequirement,
+    CalendarError
+);
 
 /// A calendar version `YY.MM[.N]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -179,13 +165,7 @@ impl CalendarRequirement {
 
 impl fmt::Display for CalendarRequirement {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.comparators.is_empty() {
-            return f.write_str("*");
-        }
-        for (i, c) in self.comparators.iter().enumerate() {
-            if i > 0 {
-                f.write_str(", ")?;
-            }
+        super::write_comparators(f, &self.comparators, |f, c| {
             let op = match c.op {
                 Op::Exact => "=",
                 Op::Greater => ">",
@@ -194,9 +174,8 @@ impl fmt::Display for CalendarRequirement {
                 Op::LessEq => "<=",
                 Op::Series => "~",
             };
-            write!(f, "{op}{}", c.version)?;
-        }
-        Ok(())
+            write!(f, "{op}{}", c.version)
+        })
     }
 }
 

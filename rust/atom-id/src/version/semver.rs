@@ -19,8 +19,6 @@
 use std::cmp::Ordering;
 use std::fmt;
 
-use super::{RawVersion, VersionScheme};
-
 /// The semantic versioning scheme, the default for atoms.
 ///
 /// ```
@@ -36,25 +34,13 @@ use super::{RawVersion, VersionScheme};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Semver;
 
-impl VersionScheme for Semver {
-    type Version = SemverVersion;
-    type Requirement = SemverRequirement;
-    type Error = SemverError;
-
-    const NAME: &'static str = "semver";
-
-    fn parse_version(raw: &RawVersion) -> Result<SemverVersion, SemverError> {
-        raw.as_str().parse()
-    }
-
-    fn parse_requirement(input: &str) -> Result<SemverRequirement, SemverError> {
-        input.parse()
-    }
-
-    fn matches(version: &SemverVersion, requirement: &SemverRequirement) -> bool {
-        requirement.matches(version)
-    }
-}
+super::scheme_from_parts!(
+    Semver,
+    "semver",
+    SemverVersion,
+    SemverRequirement,
+    SemverError
+);
 
 /// A semantic versioning 2.0 version. Ordered by precedence; build metadata, which has
 /// no precedence, only breaks ties so that the order is total.
@@ -385,13 +371,7 @@ impl SemverRequirement {
 
 impl fmt::Display for SemverRequirement {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.comparators.is_empty() {
-            return f.write_str("*");
-        }
-        for (i, c) in self.comparators.iter().enumerate() {
-            if i > 0 {
-                f.write_str(", ")?;
-            }
+        super::write_comparators(f, &self.comparators, |f, c| {
             let wildcard = c.minor.is_none() || c.patch.is_none();
             if !(c.op == Op::Exact && wildcard) {
                 f.write_str(c.op.symbol())?;
@@ -410,8 +390,8 @@ impl fmt::Display for SemverRequirement {
             if !c.pre.is_empty() {
                 write!(f, "-{}", c.pre)?;
             }
-        }
-        Ok(())
+            Ok(())
+        })
     }
 }
 
@@ -858,7 +838,7 @@ mod tests {
 
     #[test]
     fn prerelease_ordering_follows_the_spec_example() {
-        // semantic versioning 2.0, item 11.
+        // The SemVer 2.0.0 specification, item 11.
         let ordered = [
             "1.0.0-alpha",
             "1.0.0-alpha.1",
