@@ -89,17 +89,9 @@ pub(crate) fn for_each_in_order(
 
 /// The contents of blob `id`.
 fn load(repo: &gix::Repository, id: ObjectId) -> Result<Vec<u8>, Error> {
-    let object = repo
-        .find_object(id)
-        .map_err(|source| Error::Find { id, source })?;
-    if object.kind != gix::object::Kind::Blob {
-        return Err(Error::Kind {
-            id,
-            expected: "blob",
-            actual: object.kind,
-        });
-    }
-    Ok(object.detach().data)
+    Ok(super::find(repo, id, gix::object::Kind::Blob)?
+        .detach()
+        .data)
 }
 
 /// A memory budget taken in blob order: blob `i` may take its share only

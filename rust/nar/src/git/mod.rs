@@ -93,7 +93,7 @@ pub enum Error {
     #[error("git object {id} is a {actual}, expected a {expected}")]
     Kind {
         id: ObjectId,
-        expected: &'static str,
+        expected: gix::object::Kind,
         actual: gix::object::Kind,
     },
 
@@ -223,6 +223,25 @@ pub fn dump_tree<W: Write>(
     }
 }
 
+/// Object `id`, which must be of kind `expected`.
+fn find(
+    repo: &gix::Repository,
+    id: ObjectId,
+    expected: gix::object::Kind,
+) -> Result<gix::Object<'_>, Error> {
+    let object = repo
+        .find_object(id)
+        .map_err(|source| Error::Find { id, source })?;
+    if object.kind != expected {
+        return Err(Error::Kind {
+            id,
+            expected,
+            actual: object.kind,
+        });
+    }
+    Ok(object)
+}
+
 /// The tree `id` leads to, and whether it was reached through a commit.
 fn peel_to_tree(repo: &gix::Repository, mut id: ObjectId) -> Result<(ObjectId, bool), Error> {
     let mut commit = false;
@@ -250,7 +269,7 @@ fn peel_to_tree(repo: &gix::Repository, mut id: ObjectId) -> Result<(ObjectId, b
             gix::object::Kind::Blob => {
                 return Err(Error::Kind {
                     id,
-                    expected: "commit, tag or tree",
+                    expected: gix::object::Kind::Tree,
                     actual: gix::object::Kind::Blob,
                 });
             }

@@ -173,17 +173,7 @@ fn open(
     opened_at: usize,
     attributes: Option<&mut Attributes>,
 ) -> Result<Frame, Error> {
-    let object = repo
-        .find_object(id)
-        .map_err(|source| Error::Find { id, source })?;
-    if object.kind != gix::object::Kind::Tree {
-        return Err(Error::Kind {
-            id,
-            expected: "tree",
-            actual: object.kind,
-        });
-    }
-    let tree = object.into_tree();
+    let tree = super::find(repo, id, gix::object::Kind::Tree)?.into_tree();
     let decoded = tree.decode().map_err(|source| Error::Find { id, source })?;
     let mut entries: Vec<Entry> = decoded
         .entries
