@@ -14,7 +14,7 @@
 
 use crate::alg::Alg;
 use crate::b64;
-use crate::digest::{AtomId, Czd, Thumbprint};
+use crate::digest::{AtomId, Cad, Czd, Thumbprint};
 use crate::error::{CozError, decode_b64, decode_b64_len};
 use crate::json::{self, Member};
 use crate::key::{PublicKey, SigningKey, string};
@@ -91,9 +91,9 @@ pub fn sign_pay(key: &SigningKey, pay: &[u8]) -> Result<SignedCoz, CozError> {
         out
     };
     let alg = key.alg();
-    let cad = alg.hash(&pay);
-    let sig = key.sign_message(&cad);
-    let czd = Czd::compute(alg, &cad, &sig);
+    let cad = Cad::of_pay(alg, &pay);
+    let sig = key.sign_message(cad.as_bytes());
+    let czd = Czd::compute(&cad, &sig);
     let mut json = Vec::with_capacity(pay.len() + 512);
     json.extend_from_slice(b"{\"pay\":");
     json.extend_from_slice(&pay);
@@ -117,7 +117,7 @@ pub fn sign_pay(key: &SigningKey, pay: &[u8]) -> Result<SignedCoz, CozError> {
 pub struct CozMessage {
     pay: Vec<u8>,
     sig: Vec<u8>,
-    cad: Vec<u8>,
+    cad: Cad,
     czd: Czd,
     key: PublicKey,
 }
@@ -149,7 +149,7 @@ impl CozMessage {
     }
 
     /// The payload digest `cad`.
-    pub fn cad(&self) -> &[u8] {
+    pub fn cad(&self) -> &Cad {
         &self.cad
     }
 
@@ -348,10 +348,10 @@ impl Message {
 
     fn verify(self) -> Result<CozMessage, CozError> {
         let alg = self.key.alg();
-        let cad = alg.hash(&self.pay);
-        check_stated("cad", self.stated_cad.as_deref(), &b64::encode(&cad))?;
-        self.key.verify_message(&cad, &self.sig)?;
-        let czd = Czd::compute(alg, &cad, &self.sig);
+        let cad = Cad::of_pay(alg, &self.pay);
+        check_stated("cad", self.stated_cad.as_deref(), &cad.to_b64())?;
+        self.key.verify_message(cad.as_bytes(), &self.sig)?;
+        let czd = Czd::compute(&cad, &self.sig);
         check_stated("czd", self.stated_czd.as_deref(), &czd.to_b64())?;
         Ok(CozMessage {
             pay: self.pay,

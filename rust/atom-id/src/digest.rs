@@ -53,6 +53,11 @@ digest_type!(
 );
 
 digest_type!(
+    /// A payload digest: the hash of the payload's bytes as signed.
+    Cad
+);
+
+digest_type!(
     /// A coz digest: the hash of `{"cad":"…","sig":"…"}`, which identifies
     /// one signed message.
     Czd
@@ -79,12 +84,23 @@ impl Thumbprint {
     }
 }
 
+impl Cad {
+    /// The cad of the payload bytes `pay`.
+    pub fn of_pay(alg: Alg, pay: &[u8]) -> Self {
+        Self {
+            alg,
+            bytes: alg.hash(pay),
+        }
+    }
+}
+
 impl Czd {
     /// The czd of a message whose payload digest is `cad` and signature `sig`.
-    pub fn compute(alg: Alg, cad: &[u8], sig: &[u8]) -> Self {
+    pub fn compute(cad: &Cad, sig: &[u8]) -> Self {
+        let alg = cad.alg;
         let canonical = format!(
             r#"{{"cad":"{}","sig":"{}"}}"#,
-            b64::encode(cad),
+            cad.to_b64(),
             b64::encode(sig)
         );
         Self {
@@ -233,7 +249,7 @@ mod tests {
     #[test]
     fn ids_round_trip_for_both_algorithms() {
         for alg in Alg::ALL {
-            let czd = Czd::compute(alg, b"cad", b"sig");
+            let czd = Czd::compute(&Cad::of_pay(alg, b"pay"), b"sig");
             let id = AtomId::from_claim_czd(czd);
             let text = id.to_string();
             assert!(text.starts_with(&format!("{alg}.")), "{text}");

@@ -72,6 +72,11 @@ impl PublicKey {
         &self.bytes
     }
 
+    /// The raw public key as b64ut, as `pub` fields write it.
+    pub fn to_b64(&self) -> String {
+        b64::encode(&self.bytes)
+    }
+
     /// The thumbprint (`tmb`).
     pub fn tmb(&self) -> &Thumbprint {
         &self.tmb
@@ -82,7 +87,7 @@ impl PublicKey {
         format!(
             r#"{{"alg":"{}","pub":"{}","tmb":"{}"}}"#,
             self.alg,
-            b64::encode(&self.bytes),
+            self.to_b64(),
             self.tmb
         )
     }

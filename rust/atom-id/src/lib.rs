@@ -72,7 +72,7 @@ pub use coz::{
     CozMessage, SignedCoz, VerifiedClaim, VerifiedPublish, sign_pay, verify, verify_claim,
     verify_coz, verify_publish,
 };
-pub use digest::{AtomId, AtomIdError, AtomIdErrorReason, Czd, Thumbprint};
+pub use digest::{AtomId, AtomIdError, AtomIdErrorReason, Cad, Czd, Thumbprint};
 pub use error::CozError;
 pub use json::{JsonError, Location};
 pub use key::{PublicKey, SigningKey};
