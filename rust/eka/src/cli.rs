@@ -12,6 +12,7 @@ Examples:
 
 Environment:
   EKA_CONFIG   configuration file (default: $XDG_CONFIG_HOME/eka/config.toml)
+  EKA_KEY      signing key file (default: $XDG_CONFIG_HOME/eka/key.json)
   NO_COLOR     disable colours in human output
 
 Exit status: 0 on success, 1 on failure, 2 on a usage error.";
@@ -89,6 +90,26 @@ pub enum Command {
             EKA_CONFIG=./config.toml eka uri +work/project::tool   # [aliases] work = \"+gh/my-org\""
     )]
     Uri(crate::cmd::uri::UriArgs),
+
+    /// Create or show the key that signs claims and publishes.
+    #[command(
+        long_about = "Create or show the key that signs claims and publishes.\n\n\
+            The key file is Coz private key JSON ({\"alg\",\"pub\",\"prv\",\"tmb\"}), readable only\n\
+            by its owner. eka finds it at --out/--key, else $EKA_KEY, else\n\
+            $XDG_CONFIG_HOME/eka/key.json.",
+        after_help = "Examples:\n  \
+            eka key generate\n  \
+            eka key generate --alg ES256 --out ./release-key.json\n  \
+            eka key show --json"
+    )]
+    Key(crate::cmd::key::KeyArgs),
+
+    /// Sign a payload with a key file, or verify a signed Coz message.
+    #[command(after_help = "Examples:\n  \
+        eka coz sign pay.json > message.json\n  \
+        eka coz verify message.json\n  \
+        eka coz verify --json message.json")]
+    Coz(crate::cmd::coz::CozArgs),
 }
 
 /// A mistake in how eka was invoked that clap cannot see (for example two

@@ -1,6 +1,8 @@
 //! One module per subcommand; [`run`] dispatches to them.
 
 pub mod completions;
+pub mod coz;
+pub mod key;
 pub mod uri;
 
 use anyhow::Context as _;
@@ -16,6 +18,8 @@ pub fn run(cli: Cli, out: &Output) -> anyhow::Result<()> {
     }
     match cli.command {
         Command::Completions(args) => completions::run(&args, out),
+        Command::Coz(args) => coz::run(&args, out),
+        Command::Key(args) => key::run(&args, out),
         Command::Uri(args) => uri::run(&args, out),
     }
 }
