@@ -8,6 +8,7 @@
 
 mod archive;
 mod diagnostic;
+mod edit;
 mod lock;
 mod manifest;
 mod requirement;
@@ -16,6 +17,7 @@ mod toml;
 
 pub use archive::unpacks_by_default;
 pub use diagnostic::{Diagnostic, Diagnostics, Location, SourceFile, Span, Spanned};
+pub use edit::{Added, EditError, LegacyEntry, ManifestEditor, Removed};
 pub use lock::{
     AtomBond, Bond, BondType, BuildBond, GitBond, Hash, HashError, LOCK_FILE, LOCK_HEADER,
     LOCK_VERSION, Lockfile, Rev, TarBond, UrlBond,
