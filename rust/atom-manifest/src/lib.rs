@@ -12,6 +12,7 @@ mod edit;
 mod lock;
 mod manifest;
 mod requirement;
+mod resolve;
 mod template;
 mod toml;
 
@@ -27,4 +28,9 @@ pub use manifest::{
     LegacyDependency, MANIFEST_FILE, Manifest, Mirror, Source, THIS_REPOSITORY,
 };
 pub use requirement::Requirement;
+pub use resolve::{
+    AtomSources, BackendError, Change, ChangeKind, FileHashing, GitRefs, LegacyFetcher,
+    LockRequest, Locked, NoProgress, Progress, ResolveError, ResolvedAtom, Stale, Update,
+    VerifyFailure, canonical_url, lock, verify,
+};
 pub use template::{UrlTemplate, VERSION_PLACEHOLDER};
