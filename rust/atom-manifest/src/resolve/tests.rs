@@ -214,6 +214,21 @@ fn seed_lock() -> (Locked, FakeAtoms, FakeFetcher) {
     (locked, atoms, fetcher)
 }
 
+/// `--locked` of `text` against `lock`.
+fn locked_run(
+    text: &str,
+    lock: &Lockfile,
+    atoms: &FakeAtoms,
+    fetcher: &FakeFetcher,
+) -> Result<Locked, ResolveError> {
+    Run {
+        lock: Some(lock),
+        locked: true,
+        ..Run::new(text)
+    }
+    .with(atoms, fetcher)
+}
+
 #[test]
 fn the_proposal_s_example_locks_every_kind_of_dependency() {
     let (locked, atoms, fetcher) = seed_lock();
@@ -421,13 +436,7 @@ fn locked_refuses_a_stale_lock_before_fetching_anything() {
         );
     let atoms = FakeAtoms::new();
     let fetcher = FakeFetcher::default();
-    let err = Run {
-        lock: Some(&first.lock),
-        locked: true,
-        ..Run::new(&text)
-    }
-    .with(&atoms, &fetcher)
-    .unwrap_err();
+    let err = locked_run(&text, &first.lock, &atoms, &fetcher).unwrap_err();
     let ResolveError::Stale(stale) = &err else {
         panic!("{err}")
     };
@@ -443,13 +452,7 @@ fn locked_refuses_a_stale_lock_before_fetching_anything() {
         "https://example.com/builder.sh",
         "https://example.com/builder2.sh",
     );
-    let err = Run {
-        lock: Some(&first.lock),
-        locked: true,
-        ..Run::new(&text)
-    }
-    .with(&atoms, &fetcher)
-    .unwrap_err();
+    let err = locked_run(&text, &first.lock, &atoms, &fetcher).unwrap_err();
     assert!(err.to_string().contains("`online-builder`: the lock has URL https://example.com/builder.sh, the manifest https://example.com/builder2.sh"), "{err}");
 
     // An entry removed from the manifest.
@@ -457,13 +460,7 @@ fn locked_refuses_a_stale_lock_before_fetching_anything() {
         "data-archive = { build = \"https://example.com/data.tar.gz\", unpack = false }",
         "",
     );
-    let err = Run {
-        lock: Some(&first.lock),
-        locked: true,
-        ..Run::new(&text)
-    }
-    .with(&atoms, &fetcher)
-    .unwrap_err();
+    let err = locked_run(&text, &first.lock, &atoms, &fetcher).unwrap_err();
     assert!(
         err.to_string()
             .contains("`data-archive`: no longer in the manifest"),
@@ -472,13 +469,7 @@ fn locked_refuses_a_stale_lock_before_fetching_anything() {
     assert!(fetcher.calls().is_empty());
 
     // Up to date: the same lock.
-    let ok = Run {
-        lock: Some(&first.lock),
-        locked: true,
-        ..Run::new(SEED)
-    }
-    .with(&atoms, &fetcher)
-    .unwrap();
+    let ok = locked_run(SEED, &first.lock, &atoms, &fetcher).unwrap();
     assert_eq!(ok.lock, first.lock);
 }
 
