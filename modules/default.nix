@@ -2,4 +2,12 @@
 #
 # flake.nix exposes each as nixosModules.<name>, and all of them (plus the
 # overlay that provides their default packages) as nixosModules.default.
-{ }
+# The pure unit functions the modules use live in ./units (scored offline by
+# checks/offline/service-units.sh).
+{
+  allegedly = ./allegedly.nix;
+  microcosm-constellation = ./microcosm-constellation.nix;
+  microcosm-slingshot = ./microcosm-slingshot.nix;
+  microcosm-spacedust = ./microcosm-spacedust.nix;
+  microcosm-ufos = ./microcosm-ufos.nix;
+}

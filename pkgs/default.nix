@@ -8,4 +8,11 @@
 }:
 {
   eka = pkgs.callPackage ./eka/package.nix { inherit craneLib; };
+
+  # ATproto services; their sources are pinned in ../atom.lock.
+  allegedly = pkgs.callPackage ./allegedly/package.nix { inherit craneLib; };
+  microcosm-constellation = pkgs.callPackage ./microcosm-constellation/package.nix { inherit craneLib; };
+  microcosm-slingshot = pkgs.callPackage ./microcosm-slingshot/package.nix { inherit craneLib; };
+  microcosm-spacedust = pkgs.callPackage ./microcosm-spacedust/package.nix { inherit craneLib; };
+  microcosm-ufos = pkgs.callPackage ./microcosm-ufos/package.nix { inherit craneLib; };
 }

@@ -1,0 +1,74 @@
+# The microcosm-rs Cargo workspace as crane sees it: the source (pinned in
+# atom.lock), the arguments every service build shares, the dependency
+# artifacts built once for all four services, and `mkService`, which builds
+# one service's binary on top of them.
+{ lib
+, craneLib
+, pkg-config
+, rustPlatform
+, openssl
+, zstd
+, rocksdb_9_10
+}:
+let
+  src = "${(import ../sources.nix).microcosm-rs}";
+
+  # The services this repository packages, by crate.
+  members = [ "constellation" "spacedust" "slingshot" "ufos" ];
+
+  # Every build selects all four packages, so that cargo unifies the
+  # dependencies' features the same way each time and reuses the artifacts
+  # of `buildDepsOnly`; `--bin` then picks the one binary a package wants.
+  selectMembers = "--locked " + lib.concatMapStringsSep " " (m: "-p ${m}") members;
+
+  commonArgs = {
+    inherit src;
+    pname = "microcosm";
+    version = (lib.importTOML "${src}/constellation/Cargo.toml").package.version;
+    strictDeps = true;
+    cargoExtraArgs = selectMembers;
+    # Upstream's tests run in upstream's CI; here the NixOS VM tests
+    # (passthru.tests) exercise the services.
+    doCheck = false;
+
+    nativeBuildInputs = [
+      pkg-config
+      # librocksdb-sys generates its bindings with bindgen (libclang).
+      rustPlatform.bindgenHook
+    ];
+    buildInputs = [ openssl zstd ];
+
+    env = {
+      # RocksDB from nixpkgs (the 9.x series that rust-rocksdb 0.23 wraps)
+      # instead of compiling the bundled copy.
+      ROCKSDB_LIB_DIR = "${rocksdb_9_10}/lib";
+      ROCKSDB_INCLUDE_DIR = "${rocksdb_9_10}/include";
+      ZSTD_SYS_USE_PKG_CONFIG = "1";
+      # The jetstream crate asks for a vendored OpenSSL; use nixpkgs' one.
+      OPENSSL_NO_VENDOR = "1";
+    };
+  };
+
+  cargoArtifacts = craneLib.buildDepsOnly commonArgs;
+in
+{
+  inherit src commonArgs cargoArtifacts;
+
+  # One service: `crate` is its Cargo package, `bin` the binary target
+  # upstream builds, installed as `name`.
+  mkService = { crate, bin ? crate, name ? crate, meta, passthru ? { } }:
+    craneLib.buildPackage (commonArgs // {
+      inherit cargoArtifacts passthru;
+      pname = "microcosm-${crate}";
+      version = (lib.importTOML "${src}/${crate}/Cargo.toml").package.version;
+      cargoExtraArgs = "${selectMembers} --bin ${bin}";
+      postInstall = lib.optionalString (bin != name) ''
+        mv $out/bin/${bin} $out/bin/${name}
+      '';
+      meta = {
+        homepage = "https://github.com/at-microcosm/microcosm-rs/tree/main/${crate}";
+        mainProgram = name;
+        platforms = lib.platforms.linux;
+      } // meta;
+    });
+}
