@@ -1,5 +1,16 @@
 # NixOS VM tests: name -> test, each `pkgs.testers.runNixOSTest`.
 #
-# `self` is this flake (for its modules and overlay).
+# `self` is this flake (for its modules and overlay). The tests of the
+# ATproto services are their packages' `passthru.tests.vm`, so that the
+# package and the check are one definition.
 { pkgs, self }:
-{ }
+let
+  packages = self.packages.${pkgs.stdenv.hostPlatform.system};
+in
+{
+  vm-allegedly = packages.allegedly.tests.vm;
+  vm-microcosm-constellation = packages.microcosm-constellation.tests.vm;
+  vm-microcosm-slingshot = packages.microcosm-slingshot.tests.vm;
+  vm-microcosm-spacedust = packages.microcosm-spacedust.tests.vm;
+  vm-microcosm-ufos = packages.microcosm-ufos.tests.vm;
+}

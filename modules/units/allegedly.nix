@@ -29,13 +29,6 @@ let
     ALLEGEDLY_EXPERIMENTAL_ACME_DOMAIN = cfg.acme.experimentalDomain;
   } else { });
   acmeArgs = builtins.concatLists (map (domain: [ "--acme-domain" domain ]) cfg.acme.domains);
-  bindService = {
-    CapabilityBoundingSet = [ "CAP_NET_BIND_SERVICE" ];
-    AmbientCapabilities = [ "CAP_NET_BIND_SERVICE" ];
-    # Capabilities granted inside a user namespace do not reach the host's
-    # network namespace.
-    PrivateUsers = false;
-  };
   database = if localDb then [ "postgresql.target" ] else [ ];
 in
 {
@@ -46,15 +39,14 @@ in
     requires = database;
     wantedBy = [ "multi-user.target" ];
     environment = u.toEnvironment settings;
-    serviceConfig = hardening // {
+    serviceConfig = hardening { bindPrivilegedPorts = acme; } // {
       ExecStart = u.execLine ([ "${cfg.package}/bin/allegedly" cfg.mode ] ++ acmeArgs);
       EnvironmentFile = cfg.environmentFiles;
-      DynamicUser = true;
       # The PostgreSQL role is this user's name (peer authentication).
       User = cfg.database.name;
       Restart = "on-failure";
       RestartSec = "5s";
-    } // (if acme then bindService // {
+    } // (if acme then {
       StateDirectory = "allegedly";
       StateDirectoryMode = "0700";
     } else { });

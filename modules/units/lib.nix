@@ -12,8 +12,10 @@ rec {
   # name the file outside the store).
   toText = value: if builtins.isPath value then "${value}" else toString value;
 
-  # An ExecStart= line from a program and its arguments.
-  execLine = argv: builtins.concatStringsSep " " (map quoteArg argv);
+  # An ExecStart= line from a program (a store path, so no quoting needed)
+  # and its arguments.
+  execLine = argv:
+    builtins.concatStringsSep " " ([ (toText (builtins.head argv)) ] ++ map quoteArg (builtins.tail argv));
 
   # Environment variables from typed settings: nulls are left out (the
   # service's own default applies), booleans become `true`/`false`.

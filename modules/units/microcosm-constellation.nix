@@ -2,7 +2,7 @@
 # of the module's values. The module and the offline hardening check both
 # call this, so what is scored is what runs.
 #
-#   hardening : the baseline serviceConfig (nix/systemd.nix)
+#   hardening : lib.systemd.hardening (nix/systemd.nix): knobs -> serviceConfig
 #   cfg       : the values of services.microcosm-constellation
 #
 # Returns { <unit name> = { description; after; wants; wantedBy; serviceConfig; }; }.
@@ -47,9 +47,8 @@ assert cfg.backups.keep != null -> cfg.backups.intervalHours != null
     after = [ "network-online.target" ];
     wants = [ "network-online.target" ];
     wantedBy = [ "multi-user.target" ];
-    serviceConfig = hardening // {
+    serviceConfig = hardening { } // {
       ExecStart = u.execLine args;
-      DynamicUser = true;
       StateDirectory = stateDirs;
       StateDirectoryMode = "0700";
       WorkingDirectory = cfg.dataDir;

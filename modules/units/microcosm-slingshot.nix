@@ -17,13 +17,6 @@ let
     SLINGSHOT_BIND = null;
     SLINGSHOT_ACME_CACHE_PATH = acmeCache;
   } else { });
-  bindService = {
-    CapabilityBoundingSet = [ "CAP_NET_BIND_SERVICE" ];
-    AmbientCapabilities = [ "CAP_NET_BIND_SERVICE" ];
-    # Capabilities granted inside a user namespace do not reach the host's
-    # network namespace.
-    PrivateUsers = false;
-  };
 in
 {
   microcosm-slingshot = {
@@ -32,17 +25,16 @@ in
     wants = [ "network-online.target" ];
     wantedBy = [ "multi-user.target" ];
     environment = u.toEnvironment settings;
-    serviceConfig = hardening // {
+    serviceConfig = hardening { bindPrivilegedPorts = acme; } // {
       ExecStart = u.execLine [ "${cfg.package}/bin/slingshot" ];
       EnvironmentFile = cfg.environmentFiles;
-      DynamicUser = true;
       CacheDirectory = "microcosm-slingshot";
       CacheDirectoryMode = "0700";
       WorkingDirectory = cacheDir;
       Restart = "on-failure";
       RestartSec = "5s";
       KillSignal = "SIGINT";
-    } // (if acme then bindService // {
+    } // (if acme then {
       StateDirectory = "microcosm-slingshot";
       StateDirectoryMode = "0700";
     } else { });

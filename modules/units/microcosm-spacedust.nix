@@ -14,10 +14,9 @@ in
     wants = [ "network-online.target" ];
     wantedBy = [ "multi-user.target" ];
     environment = u.toEnvironment cfg.settings;
-    serviceConfig = hardening // {
+    serviceConfig = hardening { } // {
       ExecStart = u.execLine [ "${cfg.package}/bin/spacedust" ];
       EnvironmentFile = cfg.environmentFiles;
-      DynamicUser = true;
       Restart = "on-failure";
       RestartSec = "5s";
       # spacedust stops its tasks cleanly on SIGINT (its Ctrl-C handler).

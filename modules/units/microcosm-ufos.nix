@@ -14,10 +14,9 @@ in
     wants = [ "network-online.target" ];
     wantedBy = [ "multi-user.target" ];
     environment = u.toEnvironment cfg.settings;
-    serviceConfig = hardening // {
+    serviceConfig = hardening { } // {
       ExecStart = u.execLine [ "${cfg.package}/bin/ufos" ];
       EnvironmentFile = cfg.environmentFiles;
-      DynamicUser = true;
       StateDirectory = u.stateDirectoryOf "services.microcosm-ufos.settings.UFOS_DATA" cfg.settings.UFOS_DATA;
       StateDirectoryMode = "0700";
       WorkingDirectory = cfg.settings.UFOS_DATA;

@@ -1,0 +1,73 @@
+# The systemd units of the ATproto service modules, rendered offline through
+# the very functions the modules use (modules/units/*.nix): each has the
+# settings its configuration asks for, and each scores ≤ 1.5 in
+# `systemd-analyze security --offline=true`.
+source "$(dirname "$0")/lib/common.sh"
+
+max=1.5
+nix_eval 'import <root/checks/offline/service-units/cases.nix>' >"$scratch/cases.json"
+
+python3 - "$scratch/cases.json" "$scratch/units" <<'PY'
+import json, os, sys
+cases = json.load(open(sys.argv[1]))
+out = sys.argv[2]
+os.makedirs(out)
+failed = False
+for case in cases:
+    path = os.path.join(out, case["name"] + ".service")
+    with open(path, "w") as f:
+        f.write(case["unit"])
+    lines = set(case["unit"].splitlines())
+    for line in case["contains"]:
+        if line not in lines:
+            print(f"FAIL: {case['name']}: missing line: {line}", file=sys.stderr)
+            failed = True
+    for prefix in case["lacks"]:
+        bad = [l for l in lines if l.startswith(prefix)]
+        if bad:
+            print(f"FAIL: {case['name']}: unexpected line: {bad[0]}", file=sys.stderr)
+            failed = True
+    if not failed:
+        print(f"ok: {case['name']}: {len(case['contains'])} expected lines, {len(case['lacks'])} absent")
+if failed:
+    print("\n".join(f"--- {c['name']}\n{c['unit']}" for c in cases), file=sys.stderr)
+    sys.exit(1)
+PY
+
+# Every unit function has at least one case.
+for file in modules/units/*.nix; do
+  service=$(basename "$file" .nix)
+  [[ $service == lib ]] && continue
+  compgen -G "$scratch/units/$service--*.service" >/dev/null || fail "modules/units/$service.nix has no case in checks/offline/service-units/cases.nix"
+done
+
+count=0
+for unit in "$scratch"/units/*.service; do
+  bash checks/offline/lib/score-unit.sh "$unit" "$max"
+  count=$((count + 1))
+done
+((count >= 12)) || fail "only $count units were scored"
+
+# Configurations the modules must refuse, with a message naming the option.
+expect_refusal() {
+  local what=$1 expr=$2 message=$3 err
+  if err=$(nix_eval "$expr" 2>&1 >/dev/null); then
+    fail "$what: evaluated, but must be refused"
+  fi
+  [[ $err == *"$message"* ]] || fail "$what: refused without naming the cause ($message): $err"
+  echo "ok: refused: $what"
+}
+units='import <root/modules/units/microcosm-constellation.nix> { hardening = (import <root/nix>).systemd.hardening; }'
+base='{ package = "/nix/store/x"; jetstream = "us-east-1"; backend = "rocks"; dataDir = "/var/lib/c"; address = "127.0.0.1"; port = 6789; didWebDomain = null; metrics = { enable = false; bind = ""; }; backups = { enable = false; directory = "/var/lib/b"; intervalHours = null; keep = null; }; fixture = null; extraArgs = [ ]; }'
+expect_refusal "constellation data outside /var/lib" \
+  "builtins.deepSeq ((${units}) ($base // { dataDir = \"/srv/constellation\"; })) true" \
+  'services.microcosm-constellation.dataDir = `/srv/constellation` must be a directory under /var/lib'
+expect_refusal "constellation backups of the memory backend" \
+  "builtins.deepSeq ((${units}) ($base // { backend = \"memory\"; backups = { enable = true; directory = \"/var/lib/b\"; intervalHours = 1; keep = null; }; })) true" \
+  'backups needs backend = "rocks"'
+expect_refusal "constellation backups.keep without an interval" \
+  "builtins.deepSeq ((${units}) ($base // { backups = { enable = true; directory = \"/var/lib/b\"; intervalHours = null; keep = 2; }; })) true" \
+  'backups.keep needs backups.intervalHours'
+expect_refusal "a listen address without a port" \
+  '(import <root/modules/units/lib.nix>).parseBind "localhost"' \
+  '`localhost` is not a listen address'
