@@ -5,6 +5,7 @@
 let
   cfg = config.services.allegedly;
   inherit (lib) mkOption mkEnableOption mkPackageOption mkIf types;
+  opts = import ./lib/options.nix { inherit lib; };
   u = import ./units/lib.nix;
   units = import ./units/allegedly.nix {
     inherit ((import ../nix).systemd) hardening;
@@ -31,53 +32,45 @@ in
       '';
     };
 
-    settings = mkOption {
+    settings = opts.settings {
       description = ''
         Environment of the service: allegedly's own `ALLEGEDLY_*` variables
         (see `allegedly mirror --help`) and `RUST_LOG`. A `null` value leaves
         the variable unset. A database URL with a password
         (`ALLEGEDLY_WRAP_PG`) belongs in {option}`environmentFiles`.
       '';
-      default = { };
-      type = types.submodule {
-        freeformType = types.attrsOf (types.nullOr (types.oneOf [ types.bool types.int types.str ]));
-        options = {
-          ALLEGEDLY_WRAP = mkOption {
-            type = types.str;
-            example = "http://127.0.0.1:3000";
-            description = "URL of the wrapped did-method-plc server.";
-          };
-          ALLEGEDLY_BIND = mkOption {
-            type = types.str;
-            default = "127.0.0.1:8000";
-            description = "Listen address (`HOST:PORT`); not used with ACME (which listens on ports 80 and 443).";
-          };
-          ALLEGEDLY_UPSTREAM = mkOption {
-            type = types.str;
-            default = "https://plc.directory";
-            description = "Upstream PLC directory to copy operations from (and to forward writes to).";
-          };
-          ALLEGEDLY_UPSTREAM_THROTTLE_MS = mkOption {
-            type = types.ints.unsigned;
-            default = 600;
-            description = "Minimum interval between requests to the upstream, in milliseconds.";
-          };
-          ALLEGEDLY_WRAP_PG_CERT = mkOption {
-            type = types.nullOr types.path;
-            default = null;
-            description = "CA certificate (PEM) of a remote database reached over TLS.";
-          };
-          ALLEGEDLY_EXPERIMENTAL_WRITE_UPSTREAM = mkOption {
-            type = types.bool;
-            default = false;
-            description = "Accept operation submissions and forward them to the upstream (experimental).";
-          };
-          RUST_LOG = mkOption {
-            type = types.nullOr types.str;
-            default = "info";
-            description = "Log filter (tracing-subscriber syntax).";
-          };
+      options = {
+        ALLEGEDLY_WRAP = mkOption {
+          type = types.str;
+          example = "http://127.0.0.1:3000";
+          description = "URL of the wrapped did-method-plc server.";
         };
+        ALLEGEDLY_BIND = mkOption {
+          type = types.str;
+          default = "127.0.0.1:8000";
+          description = "Listen address (`HOST:PORT`); not used with ACME (which listens on ports 80 and 443).";
+        };
+        ALLEGEDLY_UPSTREAM = mkOption {
+          type = types.str;
+          default = "https://plc.directory";
+          description = "Upstream PLC directory to copy operations from (and to forward writes to).";
+        };
+        ALLEGEDLY_UPSTREAM_THROTTLE_MS = mkOption {
+          type = types.ints.unsigned;
+          default = 600;
+          description = "Minimum interval between requests to the upstream, in milliseconds.";
+        };
+        ALLEGEDLY_WRAP_PG_CERT = mkOption {
+          type = types.nullOr types.path;
+          default = null;
+          description = "CA certificate (PEM) of a remote database reached over TLS.";
+        };
+        ALLEGEDLY_EXPERIMENTAL_WRITE_UPSTREAM = mkOption {
+          type = types.bool;
+          default = false;
+          description = "Accept operation submissions and forward them to the upstream (experimental).";
+        };
+        RUST_LOG = opts.rustLog "tracing-subscriber";
       };
     };
 
@@ -139,17 +132,9 @@ in
       };
     };
 
-    environmentFiles = mkOption {
-      type = types.listOf types.path;
-      default = [ ];
-      description = "Files of further environment variables (systemd `EnvironmentFile=`), for values that must not be in the Nix store.";
-    };
+    environmentFiles = opts.environmentFiles;
 
-    openFirewall = mkOption {
-      type = types.bool;
-      default = false;
-      description = "Open the port of `ALLEGEDLY_BIND` (or 80 and 443 with ACME) in the firewall.";
-    };
+    openFirewall = opts.openFirewall "the port of `ALLEGEDLY_BIND` (or 80 and 443 with ACME)";
   };
 
   config = mkIf cfg.enable {

@@ -4,6 +4,7 @@
 let
   cfg = config.services.microcosm-slingshot;
   inherit (lib) mkOption mkEnableOption mkPackageOption mkIf types;
+  opts = import ./lib/options.nix { inherit lib; };
   u = import ./units/lib.nix;
   units = import ./units/microcosm-slingshot.nix {
     inherit ((import ../nix).systemd) hardening;
@@ -16,117 +17,77 @@ in
 
     package = mkPackageOption pkgs "microcosm-slingshot" { };
 
-    settings = mkOption {
+    settings = opts.settings {
       description = ''
         Environment of the service: Slingshot's own `SLINGSHOT_*` variables
-        (see `slingshot --help`) and `RUST_LOG`. A `null` value leaves the
-        variable unset. The module sets `SLINGSHOT_CACHE_DIR` (the unit's
-        cache directory) and, with ACME, `SLINGSHOT_ACME_CACHE_PATH`. Secrets
-        belong in {option}`environmentFiles`.
+        (see `slingshot --help`) and `RUST_LOG`. The module sets
+        `SLINGSHOT_CACHE_DIR` (the unit's cache directory) and, with ACME,
+        `SLINGSHOT_ACME_CACHE_PATH`. Secrets belong in
+        {option}`environmentFiles`.
       '';
-      default = { };
-      type = types.submodule {
-        freeformType = types.attrsOf (types.nullOr (types.oneOf [ types.bool types.int types.str ]));
-        options = {
-          SLINGSHOT_JETSTREAM = mkOption {
-            type = types.str;
-            example = "us-east-1";
-            description = "Jetstream server: a `wss://` URL or one of `us-east-1`, `us-east-2`, `us-west-1`, `us-west-2`.";
-          };
-          SLINGSHOT_JETSTREAM_NO_ZSTD = mkOption {
-            type = types.bool;
-            default = false;
-            description = "Ask Jetstream for uncompressed events (less CPU, more bandwidth).";
-          };
-          SLINGSHOT_BIND = mkOption {
-            type = types.str;
-            default = "127.0.0.1:8080";
-            description = "Listen address (`HOST:PORT`) of the XRPC API; not used with ACME (which listens on port 443).";
-          };
-          SLINGSHOT_RECORD_CACHE_MEMORY_MB = mkOption {
-            type = types.ints.positive;
-            default = 64;
-            description = "Memory cache size for records, in megabytes.";
-          };
-          SLINGSHOT_RECORD_CACHE_DISK_DB = mkOption {
-            type = types.ints.positive;
-            default = 1;
-            description = "Disk cache size for records, in gigabytes (the variable's name is Slingshot's).";
-          };
-          SLINGSHOT_IDENTITY_CACHE_MEMORY_MB = mkOption {
-            type = types.ints.positive;
-            default = 64;
-            description = "Memory cache size for identities, in megabytes.";
-          };
-          SLINGSHOT_IDENTITY_CACHE_DISK_DB = mkOption {
-            type = types.ints.positive;
-            default = 1;
-            description = "Disk cache size for identities, in gigabytes (the variable's name is Slingshot's).";
-          };
-          SLINGSHOT_ACME_DOMAIN = mkOption {
-            type = types.nullOr types.str;
-            default = null;
-            example = "slingshot.example.com";
-            description = ''
-              Domain of this server. When set, Slingshot serves a `did:web`
-              document and obtains a certificate from Let's Encrypt itself,
-              listening on port 443 (the unit then gets `CAP_NET_BIND_SERVICE`).
-            '';
-          };
-          SLINGSHOT_ACME_CONTACT = mkOption {
-            type = types.nullOr types.str;
-            default = null;
-            description = "Contact e-mail address for Let's Encrypt.";
-          };
-          SLINGSHOT_ACME_IPV6 = mkOption {
-            type = types.bool;
-            default = false;
-            description = "With ACME, listen on IPv6 too.";
-          };
-          SLINGSHOT_HEALTHCHECK = mkOption {
-            type = types.nullOr types.str;
-            default = null;
-            description = "URL to ping about every 51 seconds while healthy.";
-          };
-          SLINGSHOT_COLLECT_METRICS = mkOption {
-            type = types.bool;
-            default = false;
-            description = "Serve Prometheus metrics on `SLINGSHOT_BIND_METRICS`.";
-          };
-          SLINGSHOT_BIND_METRICS = mkOption {
-            type = types.nullOr types.str;
-            default = null;
-            example = "127.0.0.1:8765";
-            description = "Listen address of the metrics endpoint (Slingshot's default is `[::]:8765`); needs `SLINGSHOT_COLLECT_METRICS`.";
-          };
-          RUST_LOG = mkOption {
-            type = types.nullOr types.str;
-            default = "info";
-            description = "Log filter (tracing-subscriber syntax).";
-          };
+      options = opts.jetstream "SLINGSHOT" // opts.metrics "SLINGSHOT" // {
+        SLINGSHOT_BIND = mkOption {
+          type = types.str;
+          default = "127.0.0.1:8080";
+          description = "Listen address (`HOST:PORT`) of the XRPC API; not used with ACME (which listens on port 443).";
         };
+        SLINGSHOT_RECORD_CACHE_MEMORY_MB = mkOption {
+          type = types.ints.positive;
+          default = 64;
+          description = "Memory cache size for records, in megabytes.";
+        };
+        SLINGSHOT_RECORD_CACHE_DISK_DB = mkOption {
+          type = types.ints.positive;
+          default = 1;
+          description = "Disk cache size for records, in gigabytes (the variable's name is Slingshot's).";
+        };
+        SLINGSHOT_IDENTITY_CACHE_MEMORY_MB = mkOption {
+          type = types.ints.positive;
+          default = 64;
+          description = "Memory cache size for identities, in megabytes.";
+        };
+        SLINGSHOT_IDENTITY_CACHE_DISK_DB = mkOption {
+          type = types.ints.positive;
+          default = 1;
+          description = "Disk cache size for identities, in gigabytes (the variable's name is Slingshot's).";
+        };
+        SLINGSHOT_ACME_DOMAIN = mkOption {
+          type = types.nullOr types.str;
+          default = null;
+          example = "slingshot.example.com";
+          description = ''
+            Domain of this server. When set, Slingshot serves a `did:web`
+            document and obtains a certificate from Let's Encrypt itself,
+            listening on port 443 (the unit then gets `CAP_NET_BIND_SERVICE`).
+          '';
+        };
+        SLINGSHOT_ACME_CONTACT = mkOption {
+          type = types.nullOr types.str;
+          default = null;
+          description = "Contact e-mail address for Let's Encrypt.";
+        };
+        SLINGSHOT_ACME_IPV6 = mkOption {
+          type = types.bool;
+          default = false;
+          description = "With ACME, listen on IPv6 too.";
+        };
+        SLINGSHOT_HEALTHCHECK = mkOption {
+          type = types.nullOr types.str;
+          default = null;
+          description = "URL to ping about every 51 seconds while healthy.";
+        };
+        RUST_LOG = opts.rustLog "tracing-subscriber";
       };
     };
 
-    environmentFiles = mkOption {
-      type = types.listOf types.path;
-      default = [ ];
-      description = "Files of further environment variables (systemd `EnvironmentFile=`), for values that must not be in the Nix store.";
-    };
+    environmentFiles = opts.environmentFiles;
 
-    openFirewall = mkOption {
-      type = types.bool;
-      default = false;
-      description = "Open the port of `SLINGSHOT_BIND` (or 443 with ACME) in the firewall.";
-    };
+    openFirewall = opts.openFirewall "the port of `SLINGSHOT_BIND` (or 443 with ACME)";
   };
 
   config = mkIf cfg.enable {
     assertions = [
-      {
-        assertion = cfg.settings.SLINGSHOT_BIND_METRICS != null -> cfg.settings.SLINGSHOT_COLLECT_METRICS;
-        message = "services.microcosm-slingshot.settings.SLINGSHOT_BIND_METRICS needs SLINGSHOT_COLLECT_METRICS = true (slingshot refuses it otherwise).";
-      }
+      (opts.metricsAssertion "microcosm-slingshot" "SLINGSHOT" cfg.settings)
       {
         assertion = (cfg.settings.SLINGSHOT_ACME_CONTACT != null || cfg.settings.SLINGSHOT_ACME_IPV6) -> acme;
         message = "services.microcosm-slingshot.settings.SLINGSHOT_ACME_CONTACT and SLINGSHOT_ACME_IPV6 need SLINGSHOT_ACME_DOMAIN.";

@@ -98,7 +98,7 @@ let
       UFOS_DATA = "/var/lib/microcosm-ufos";
       UFOS_BACKFILL_MODE = false;
       UFOS_COLLECT_METRICS = false;
-      UFOS_BIND_METRICS = "127.0.0.1:8765";
+      UFOS_BIND_METRICS = null;
       RUST_LOG = "info";
     } // settings;
   };

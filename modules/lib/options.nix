@@ -1,0 +1,70 @@
+# Option declarations the service modules share.
+{ lib }:
+let
+  inherit (lib) mkOption types;
+in
+rec {
+  # Typed settings that become the service's environment: declared options
+  # plus free-form variables; `null` leaves a variable unset.
+  settings = { description, options }: mkOption {
+    inherit description;
+    default = { };
+    type = types.submodule {
+      freeformType = types.attrsOf (types.nullOr (types.oneOf [ types.bool types.int types.str ]));
+      inherit options;
+    };
+  };
+
+  environmentFiles = mkOption {
+    type = types.listOf types.path;
+    default = [ ];
+    description = "Files of further environment variables (systemd `EnvironmentFile=`), for values that must not be in the Nix store.";
+  };
+
+  openFirewall = what: mkOption {
+    type = types.bool;
+    default = false;
+    description = "Open ${what} in the firewall.";
+  };
+
+  rustLog = syntax: mkOption {
+    type = types.nullOr types.str;
+    default = "info";
+    description = "Log filter (${syntax} syntax).";
+  };
+
+  # The Jetstream settings every microcosm consumer takes, under its prefix.
+  jetstream = prefix: {
+    "${prefix}_JETSTREAM" = mkOption {
+      type = types.str;
+      example = "us-east-1";
+      description = "Jetstream server: a `wss://` URL or one of `us-east-1`, `us-east-2`, `us-west-1`, `us-west-2`.";
+    };
+    "${prefix}_JETSTREAM_NO_ZSTD" = mkOption {
+      type = types.bool;
+      default = false;
+      description = "Ask Jetstream for uncompressed events (less CPU, more bandwidth).";
+    };
+  };
+
+  # Prometheus metrics of a microcosm service, under its prefix.
+  metrics = prefix: {
+    "${prefix}_COLLECT_METRICS" = mkOption {
+      type = types.bool;
+      default = false;
+      description = "Serve Prometheus metrics on `${prefix}_BIND_METRICS`.";
+    };
+    "${prefix}_BIND_METRICS" = mkOption {
+      type = types.nullOr types.str;
+      default = null;
+      example = "127.0.0.1:8765";
+      description = "Listen address of the metrics endpoint (the service's own default when null); needs `${prefix}_COLLECT_METRICS`.";
+    };
+  };
+
+  # The assertion that goes with `metrics`.
+  metricsAssertion = name: prefix: settings: {
+    assertion = settings."${prefix}_BIND_METRICS" != null -> settings."${prefix}_COLLECT_METRICS";
+    message = "services.${name}.settings.${prefix}_BIND_METRICS needs ${prefix}_COLLECT_METRICS = true.";
+  };
+}
