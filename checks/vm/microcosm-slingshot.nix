@@ -40,6 +40,9 @@ testers.runNixOSTest {
     machine.wait_for_unit("microcosm-slingshot.service")
     machine.wait_for_open_port(8080)
 
+    with subtest("the front page is served"):
+        machine.succeed("curl --fail --silent http://127.0.0.1:8080/ | grep -qi '<html'")
+
     with subtest("a record from the firehose is served from the cache"):
         machine.wait_until_succeeds(get_post, timeout=120)
         record = json.loads(machine.succeed(get_post))

@@ -30,7 +30,8 @@ in
       EnvironmentFile = cfg.environmentFiles;
       CacheDirectory = "microcosm-slingshot";
       CacheDirectoryMode = "0700";
-      WorkingDirectory = cacheDir;
+      # Slingshot serves ./static/index.html from its working directory.
+      WorkingDirectory = "${cfg.package}/share/microcosm-slingshot";
       Restart = "on-failure";
       RestartSec = "5s";
       KillSignal = "SIGINT";

@@ -55,8 +55,9 @@ in
   inherit src commonArgs cargoArtifacts;
 
   # One service: `crate` is its Cargo package, `bin` the binary target
-  # upstream builds, installed as `name`.
-  mkService = { crate, bin ? crate, name ? crate, meta, passthru ? { } }:
+  # upstream builds, installed as `name`; `extraInstall` runs in the source
+  # tree after the binary is installed.
+  mkService = { crate, bin ? crate, name ? crate, extraInstall ? "", meta, passthru ? { } }:
     craneLib.buildPackage (commonArgs // {
       inherit cargoArtifacts passthru;
       pname = "microcosm-${crate}";
@@ -64,7 +65,7 @@ in
       cargoExtraArgs = "${selectMembers} --bin ${bin}";
       postInstall = lib.optionalString (bin != name) ''
         mv $out/bin/${bin} $out/bin/${name}
-      '';
+      '' + extraInstall;
       meta = {
         homepage = "https://github.com/at-microcosm/microcosm-rs/tree/main/${crate}";
         mainProgram = name;

@@ -169,6 +169,7 @@ builtins.concatLists [
         "Environment=\"SLINGSHOT_RECORD_CACHE_DISK_DB=1\""
         "EnvironmentFile=/run/secrets/slingshot.env"
         "CacheDirectory=microcosm-slingshot"
+        "WorkingDirectory=/nix/store/00000000000000000000000000000000-microcosm-slingshot-0.1.0/share/microcosm-slingshot"
       ];
       lacks = [ "Environment=\"SLINGSHOT_ACME_CACHE_PATH=" "StateDirectory=microcosm-slingshot" ];
     })
