@@ -71,9 +71,18 @@ impl Error {
     /// let err = atom_uri::RawAtomUri::parse("+gh/o/r::9bad").unwrap_err();
     /// assert_eq!(err.column(), Some(10));
     /// ```
+    ///
+    /// A label's column is known only when normalisation left the offending
+    /// character where it was written: atom-id reports positions in the
+    /// NFKC-normalised label, which can be longer than the input (`צּ`
+    /// becomes two characters).
     pub fn column(&self) -> Option<usize> {
         match self {
-            Self::InvalidLabel { start, source, .. } => Some(start + source.position()?.column - 1),
+            Self::InvalidLabel { start, source, .. } => {
+                let column = source.position()?.column;
+                let written = source.input().chars().nth(column - 1);
+                (written == source.offending_char()).then(|| start + column - 1)
+            }
             Self::InvalidVersion { start, source, .. } => {
                 let (byte, _) = source.offending()?;
                 Some(start + source.input().get(..byte)?.chars().count())

@@ -231,6 +231,19 @@ mod tests {
     }
 
     #[test]
+    fn no_column_is_claimed_where_normalisation_moved_the_label() {
+        // U+FB44 normalises to two characters, so atom-id's column 5 (in the
+        // normalised label) is past the end of what was written (found by
+        // fuzzing).
+        let err = RawAtomUri::parse("\u{FB44}\u{FB44}[").unwrap_err();
+        assert!(matches!(err, Error::InvalidLabel { .. }), "{err:?}");
+        assert_eq!(err.column(), None);
+        // Where normalisation changes nothing before the culprit, it is found.
+        let err = RawAtomUri::parse("x::ｆｏｏ[").unwrap_err();
+        assert_eq!(err.column(), Some(7));
+    }
+
+    #[test]
     fn an_empty_version_is_an_error() {
         let err = RawAtomUri::parse("foo@").unwrap_err();
         assert_eq!(
