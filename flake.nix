@@ -89,6 +89,9 @@
           # Nix store of their own and run from checks/run instead.
           nextest = craneLib.cargoNextest (commonArgs // {
             inherit cargoArtifacts;
+            # The git backend's tests build repositories and serve them with
+            # `git daemon` on loopback.
+            nativeBuildInputs = (commonArgs.nativeBuildInputs or [ ]) ++ [ pkgs.git ];
             cargoNextestExtraArgs = "--workspace --no-tests=pass -E 'not binary(/^oracle_/)'";
           });
 

@@ -125,7 +125,22 @@ fn breaches<'a>(metadata: &'a Value) -> Vec<String> {
     found
 }
 
+/// The host's target triple, as rustc reports it.
+fn host() -> String {
+    let output = Command::new("rustc")
+        .arg("-vV")
+        .output()
+        .expect("rustc runs");
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .find_map(|line| line.strip_prefix("host: ").map(str::to_owned))
+        .expect("rustc -vV names the host")
+}
+
 fn metadata() -> Value {
+    // The host's graph only: other platforms' crates (wasm) need not be
+    // downloaded, and are not what this machine links.
     let output = Command::new(env!("CARGO"))
         .args([
             "metadata",
@@ -134,6 +149,7 @@ fn metadata() -> Value {
             "--offline",
             "--all-features",
         ])
+        .args(["--filter-platform", &host()])
         .arg("--manifest-path")
         .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
         .output()
