@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use atom_core::{AtomRegistry, AtomSource, Query};
+use atom_core::AtomRegistry;
 use atom_id::{
     Anchor, AtomId, ClaimPayload, Label, PublishPayload, RawVersion, SigningKey, VerifiedClaim,
 };
@@ -13,7 +13,7 @@ use gix::refs::FullName;
 
 use crate::listing::{AtomRef, Listing};
 use crate::refs::{atom_ref, claim_ref};
-use crate::verify::{self, Expect, VerifiedAtom};
+use crate::verify::{self, Expect};
 use crate::{Error, anchor, digest, local, push};
 
 /// A directory of a commit: what a version of an atom is made of.
@@ -112,6 +112,10 @@ impl GitRegistry {
 
     fn repo(&self) -> gix::Repository {
         self.repo.to_thread_local()
+    }
+
+    fn location(&self) -> String {
+        self.path.display().to_string()
     }
 
     /// The atom refs of this repository.
@@ -245,7 +249,7 @@ impl GitRegistry {
         existing: ObjectId,
         ours: ObjectId,
     ) -> Error {
-        let location = self.path.display().to_string();
+        let location = self.location();
         match verify::claim(repo, &location, label, existing, Expect::default()) {
             Ok(claim) if claim.payload.tmb() != self.key.tmb() => Error::ClaimedByAnotherKey {
                 label: label.clone(),
@@ -270,7 +274,7 @@ impl GitRegistry {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         if index.is_none() {
             let repo = self.repo();
-            let location = self.path.display().to_string();
+            let location = self.location();
             let mut claims = HashMap::new();
             for (label, blob) in local::listing(&repo)?.claims {
                 // A claim that does not verify is no claim: publishing
@@ -354,7 +358,7 @@ impl GitRegistry {
             }
             return Err(Error::AlreadyPublished {
                 name: name.as_bstr().to_string(),
-                location: self.path.display().to_string(),
+                location: self.location(),
                 existing,
                 existing_tree,
                 tree,
@@ -408,19 +412,7 @@ impl GitRegistry {
     }
 }
 
-impl AtomSource for GitRegistry {
-    type Entry = AtomRef;
-    type Atom = VerifiedAtom;
-    type Error = Error;
-
-    fn discover(&self) -> Result<Vec<AtomRef>, Error> {
-        Ok(self.listing()?.entries())
-    }
-
-    fn resolve(&self, query: &Query) -> Result<Option<VerifiedAtom>, Error> {
-        crate::store::resolve_local(&self.repo(), &self.path.display().to_string(), query)
-    }
-}
+crate::store::local_source!(GitRegistry);
 
 impl AtomRegistry for GitRegistry {
     type Content = AtomContent;

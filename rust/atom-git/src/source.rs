@@ -169,15 +169,6 @@ impl AtomSource for GitSource {
         if let Some(Err(err)) = fetched.next() {
             return Err(err);
         }
-        verify::atom(
-            &repo,
-            &location,
-            &query.label,
-            &query.version,
-            claim,
-            commit,
-            query.into(),
-        )
-        .map(Some)
+        verify::atom(&repo, &location, query, claim, commit).map(Some)
     }
 }

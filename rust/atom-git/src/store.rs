@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use atom_core::{AtomSource, AtomStore, Ingested, Query, Refused};
+use atom_core::{AtomStore, Ingested, Query, Refused};
 use atom_id::Label;
 use gix::ObjectId;
 use gix::refs::FullName;
@@ -211,15 +211,9 @@ impl GitStore {
 
         for (atom, fetch) in candidates.into_iter().zip(atom_fetches) {
             let checked = fetch.and_then(|url| {
-                verify::atom(
-                    &repo,
-                    &url,
-                    &atom.label,
-                    &atom.version,
-                    accepted.get(&atom.label).copied(),
-                    atom.commit,
-                    Expect::default(),
-                )
+                let query = Query::new(atom.label.clone(), atom.version.clone());
+                let claim = accepted.get(&atom.label).copied();
+                verify::atom(&repo, &url, &query, claim, atom.commit)
             });
             match checked {
                 Ok(_) => {
@@ -254,31 +248,34 @@ pub(crate) fn resolve_local(
         return Ok(None);
     };
     let claim = local::target(repo, &claim_ref(&query.label)?)?;
-    verify::atom(
-        repo,
-        location,
-        &query.label,
-        &query.version,
-        claim,
-        commit,
-        query.into(),
-    )
-    .map(Some)
+    verify::atom(repo, location, query, claim, commit).map(Some)
 }
 
-impl AtomSource for GitStore {
-    type Entry = AtomRef;
-    type Atom = VerifiedAtom;
-    type Error = Error;
+/// `AtomSource` for a type whose atoms are the refs of its own repository
+/// (`self.repo()`, described in errors as `self.location()`).
+macro_rules! local_source {
+    ($type:ty) => {
+        impl atom_core::AtomSource for $type {
+            type Entry = $crate::AtomRef;
+            type Atom = $crate::VerifiedAtom;
+            type Error = $crate::Error;
 
-    fn discover(&self) -> Result<Vec<AtomRef>, Error> {
-        Ok(self.listing()?.entries())
-    }
+            fn discover(&self) -> Result<Vec<$crate::AtomRef>, $crate::Error> {
+                Ok($crate::local::listing(&self.repo())?.entries())
+            }
 
-    fn resolve(&self, query: &Query) -> Result<Option<VerifiedAtom>, Error> {
-        resolve_local(&self.repo(), &self.location(), query)
-    }
+            fn resolve(
+                &self,
+                query: &atom_core::Query,
+            ) -> Result<Option<$crate::VerifiedAtom>, $crate::Error> {
+                $crate::store::resolve_local(&self.repo(), &self.location(), query)
+            }
+        }
+    };
 }
+pub(crate) use local_source;
+
+local_source!(GitStore);
 
 impl AtomStore for GitStore {
     type Origin = GitSource;

@@ -89,19 +89,18 @@ pub(crate) fn claim(
     Ok(claim)
 }
 
-/// Check `version` of `label`: its claim (see [`claim`]), then the atom
+/// Check `query.version` of `query.label`: its claim (see [`claim`]), then the atom
 /// commit `commit` — parentless, its message a publish signed by the
 /// claim's key for this label and version, and its tree hashing to the
 /// signed `dig`.
 pub(crate) fn atom(
     repo: &gix::Repository,
     location: &str,
-    label: &Label,
-    version: &RawVersion,
+    query: &atom_core::Query,
     claim_blob: Option<ObjectId>,
     commit: ObjectId,
-    expect: Expect<'_>,
 ) -> Result<VerifiedAtom, Error> {
+    let (label, version) = (&query.label, &query.version);
     let name = atom_ref(label, version)?.as_bstr().to_string();
     let refuse =
         |check| VerifyError::boxed(format!("{label}@{version}"), name.clone(), location, check);
@@ -110,7 +109,7 @@ pub(crate) fn atom(
             label: label.clone(),
         }));
     };
-    let claim = claim(repo, location, label, claim_blob, expect)?;
+    let claim = claim(repo, location, label, claim_blob, query.into())?;
 
     let data = read(repo, &name, commit, gix::object::Kind::Commit).map_err(&refuse)?;
     let decoded = gix::objs::CommitRef::from_bytes(&data, repo.object_hash()).map_err(|err| {
