@@ -87,7 +87,7 @@ impl GitStore {
     }
 
     /// Copy what `origin` has and the store does not, verifying every
-    /// claim and atom exactly as [`AtomSource::resolve`] does, then create
+    /// claim and atom exactly as [`AtomSource::resolve`](atom_core::AtomSource::resolve) does, then create
     /// all verified refs in one transaction.
     ///
     /// A ref the store holds with another target than the origin's is
