@@ -110,6 +110,20 @@ pub enum Command {
         eka coz verify message.json\n  \
         eka coz verify --json message.json")]
     Coz(crate::cmd::coz::CozArgs),
+
+    /// Print the hash Nix computes for a path (NAR) or a file (flat).
+    #[command(
+        long_about = "Print the hash Nix computes for a path or a file, exactly as `nix hash path`\n\
+            and `nix hash file` print it: SRI by default, or --base32 / --base16 / --base64.\n\n\
+            A path's hash covers its NAR serialisation: file contents, the owner's execute\n\
+            bit, symlink targets and directory entries (sorted by bytes), nothing else.",
+        after_help = "Examples:\n  \
+            eka hash path ./src\n  \
+            eka hash path --base32 ./src\n  \
+            eka hash file ./archive.tar.gz\n  \
+            eka hash path --flat --type sha512 ./archive.tar.gz"
+    )]
+    Hash(crate::cmd::hash::HashArgs),
 }
 
 /// A mistake in how eka was invoked that clap cannot see (for example two

@@ -3,6 +3,7 @@
 pub mod completions;
 pub mod coz;
 pub mod key;
+pub mod hash;
 pub mod uri;
 
 use anyhow::Context as _;
@@ -21,5 +22,6 @@ pub fn run(cli: Cli, out: &Output) -> anyhow::Result<()> {
         Command::Coz(args) => coz::run(&args, out),
         Command::Key(args) => key::run(&args, out),
         Command::Uri(args) => uri::run(&args, out),
+        Command::Hash(args) => hash::run(&args, out),
     }
 }
