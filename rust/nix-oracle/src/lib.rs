@@ -4,6 +4,7 @@
 //!   that nothing it reports comes from an earlier run.
 //! * [`tree`] — random file trees with every feature a NAR can hold.
 //! * [`http`] — a loopback HTTP server with scripted responses.
+//! * [`archive`] — tar (any compression) and zip archives in a chosen order.
 //! * [`git`] — git with the user's and system configuration shut out.
 //!
 //! Every helper panics with a message saying what is missing or what failed:
@@ -16,6 +17,7 @@
 //! # Ok::<(), std::io::Error>(())
 //! ```
 
+pub mod archive;
 pub mod git;
 pub mod http;
 mod nix;

@@ -56,8 +56,11 @@ pub struct Shape {
     pub max_entries: usize,
     /// Percent of files that are large (hundreds of KiB to a few MiB).
     pub large_percent: usize,
-    /// Allow names that are not UTF-8.
+    /// Allow names and symlink targets that are not UTF-8.
     pub non_utf8_names: bool,
+    /// Only ASCII names and targets (Nix 2.8 cannot unpack zip members with
+    /// other names: its libarchive runs in the C locale).
+    pub ascii_only: bool,
     pub symlinks: bool,
     pub empty_directories: bool,
 }
@@ -69,6 +72,7 @@ impl Default for Shape {
             max_entries: 7,
             large_percent: 2,
             non_utf8_names: true,
+            ascii_only: false,
             symlinks: true,
             empty_directories: true,
         }
@@ -171,7 +175,12 @@ fn fill(dir: &Path, depth: usize, rng: &mut Rng, shape: &Shape, stats: &mut Stat
             std::fs::create_dir(&path).expect("directory");
             fill(&path, depth + 1, rng, shape, stats);
         } else if roll < 37 && shape.symlinks {
-            let target = rng.pick(TARGETS);
+            let target = loop {
+                let target = rng.pick(TARGETS);
+                if allowed(target, shape) {
+                    break target;
+                }
+            };
             symlink(OsStr::from_bytes(target), &path).expect("symlink");
             stats.symlinks += 1;
         } else {
@@ -189,7 +198,25 @@ fn fill(dir: &Path, depth: usize, rng: &mut Rng, shape: &Shape, stats: &mut Stat
     }
 }
 
+/// Whether `bytes` may be a name or target in a tree of `shape`.
+fn allowed(bytes: &[u8], shape: &Shape) -> bool {
+    if shape.ascii_only {
+        bytes.is_ascii()
+    } else {
+        shape.non_utf8_names || std::str::from_utf8(bytes).is_ok()
+    }
+}
+
 fn random_name(rng: &mut Rng, shape: &Shape) -> Vec<u8> {
+    loop {
+        let name = any_name(rng, shape);
+        if allowed(&name, shape) {
+            return name;
+        }
+    }
+}
+
+fn any_name(rng: &mut Rng, shape: &Shape) -> Vec<u8> {
     match rng.below(10) {
         0 if shape.non_utf8_names => rng.pick(RAW_NAMES).to_vec(),
         1 => {
