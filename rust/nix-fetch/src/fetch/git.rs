@@ -79,6 +79,12 @@ pub(crate) fn fetch(
         _ => {
             let (tip, full_ref) = fetch_ref(&repo, from, reference).map_err(fail)?;
             let commit = rev.unwrap_or(tip);
+            if !repo.has_object(commit) {
+                // The revision is not on that ref: look on every branch
+                // and tag before giving up.
+                fetch_specs(&repo, from, &["+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"])
+                    .map_err(fail)?;
+            }
             (commit, Some(full_ref), false)
         }
     };
@@ -150,7 +156,10 @@ fn open_cache(path: &Path) -> Result<gix::Repository, GitError> {
     };
     let mut repo = match gix::open(path) {
         Ok(repo) => repo,
-        Err(_) if !path.exists() => match gix::init_bare(path) {
+        Err(_) if !path.exists() => match std::fs::create_dir_all(path)
+            .map_err(|err| gix::Error::from_error(err))
+            .and_then(|()| gix::init_bare(path))
+        {
             Ok(repo) => repo,
             // Someone else created it meanwhile.
             Err(_) if path.exists() => gix::open(path).map_err(error)?,
@@ -227,16 +236,7 @@ fn fetch_ref(
             .collect(),
         None => vec![format!("+HEAD:{REMOTE_HEAD}")],
     };
-    let remote = repo
-        .remote_at(url)
-        .and_then(|remote| remote.with_refspecs(specs.iter().map(String::as_str), Direction::Fetch))
-        .map(|remote| remote.with_fetch_tags(gix::remote::fetch::Tags::None))
-        .map_err(GitError::Remote)?;
-    let outcome = remote
-        .connect(Direction::Fetch)
-        .and_then(|connection| connection.prepare_fetch(gix::progress::Discard, Default::default()))
-        .and_then(|prepare| prepare.receive(gix::progress::Discard, &AtomicBool::new(false)))
-        .map_err(GitError::Remote)?;
+    let outcome = fetch_specs(repo, url, &specs)?;
 
     // The first refspec that matched wins (branches before tags).
     let mut best: Option<(usize, ObjectId, String)> = None;
@@ -278,6 +278,26 @@ fn fetch_ref(
                 .collect::<Vec<_>>()
                 .join(", "),
         })
+}
+
+/// Fetch `specs` from `url` into the cache.
+fn fetch_specs(
+    repo: &gix::Repository,
+    url: &str,
+    specs: &[impl AsRef<str>],
+) -> Result<gix::remote::fetch::Outcome, GitError> {
+    let remote = repo
+        .remote_at(url)
+        .and_then(|remote| {
+            remote.with_refspecs(specs.iter().map(AsRef::as_ref), Direction::Fetch)
+        })
+        .map(|remote| remote.with_fetch_tags(gix::remote::fetch::Tags::None))
+        .map_err(GitError::Remote)?;
+    remote
+        .connect(Direction::Fetch)
+        .and_then(|connection| connection.prepare_fetch(gix::progress::Discard, Default::default()))
+        .and_then(|prepare| prepare.receive(gix::progress::Discard, &AtomicBool::new(false)))
+        .map_err(GitError::Remote)
 }
 
 /// The revision must be a commit the cache holds (Nix refuses anything else).
