@@ -124,6 +124,24 @@ pub enum Command {
             eka hash path --flat --type sha512 ./archive.tar.gz"
     )]
     Hash(crate::cmd::hash::HashArgs),
+
+    /// Fetch a URL, an archive or a git revision and print the hash Nix's own
+    /// fetcher would give it.
+    #[command(
+        long_about = "Fetch a URL, an archive or a git revision and print the hash Nix's own fetcher\n\
+            would give it (SRI by default; --base32 prints what nix-prefetch-url prints), the\n\
+            rev for git, and with --print-path the store path.\n\n\
+            Downloads are cached under $XDG_CACHE_HOME/eka; [mirrors] in the config file and\n\
+            git's url.<base>.insteadOf rewrite where they come from; results always name the\n\
+            URL as given. NIX_STORE_DIR sets the store directory of --print-path.",
+        after_help = "Examples:\n  \
+            eka prefetch url https://example.org/data.json\n  \
+            eka prefetch url --executable --print-path https://example.org/tool.sh\n  \
+            eka prefetch tar https://example.org/project-1.0.tar.gz\n  \
+            eka prefetch git --ref v1.2.0 https://example.org/project.git\n  \
+            eka --json prefetch git --rev 0123…(40 hex) file:///srv/git/project"
+    )]
+    Prefetch(crate::cmd::prefetch::PrefetchArgs),
 }
 
 /// A mistake in how eka was invoked that clap cannot see (for example two

@@ -1,7 +1,10 @@
 //! Fetcher behaviour that needs no Nix: HTTP errors and retries, redirects,
 //! mirrors, hash mismatches, the cache and offline mode.
 
-#![allow(clippy::unwrap_used, reason = "helpers of tests: a panic is a failed test")]
+#![allow(
+    clippy::unwrap_used,
+    reason = "helpers of tests: a panic is a failed test"
+)]
 
 use std::path::Path;
 use std::time::Duration;
@@ -212,12 +215,20 @@ fn file_urls_and_bad_urls() {
         .unwrap();
     assert_eq!(fetched.hash, Hash::of(Algorithm::Sha256, b"local\n"));
 
-    let err = eka.fetch(&Request::file("ftp://example.org/x")).unwrap_err();
-    assert!(err.to_string().contains("ftp:// scheme is not supported"), "{err}");
+    let err = eka
+        .fetch(&Request::file("ftp://example.org/x"))
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("ftp:// scheme is not supported"),
+        "{err}"
+    );
     let err = eka.fetch(&Request::file("not a url")).unwrap_err();
     assert!(err.to_string().contains("invalid URL"), "{err}");
     let err = eka
-        .fetch(&Request::file(format!("file://{}/missing", dir.path().display())))
+        .fetch(&Request::file(format!(
+            "file://{}/missing",
+            dir.path().display()
+        )))
         .unwrap_err();
     assert!(chain(&err).contains("missing"), "{}", chain(&err));
     let err = eka

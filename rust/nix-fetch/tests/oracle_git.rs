@@ -3,7 +3,10 @@
 //! entries, symlinks, executables, empty trees and `.gitattributes` at
 //! several depths, fetched from a work tree and from a bare repository.
 
-#![allow(clippy::unwrap_used, reason = "helpers of tests: a panic is a failed test")]
+#![allow(
+    clippy::unwrap_used,
+    reason = "helpers of tests: a panic is a failed test"
+)]
 
 use std::os::unix::fs::{PermissionsExt as _, symlink};
 use std::path::Path;
@@ -60,12 +63,24 @@ fn assert_agrees(
     }
     let (nar_hash, out_path, nix_rev) = nix_fetch_git(nix, &args);
     let fetched = eka
-        .fetch(&Request::git(url, reference.map(str::to_owned), rev.map(str::to_owned)))
+        .fetch(&Request::git(
+            url,
+            reference.map(str::to_owned),
+            rev.map(str::to_owned),
+        ))
         .unwrap_or_else(|err| panic!("eka cannot fetch {args}: {err:?}"));
     assert_eq!(fetched.hash.to_string(), nar_hash, "narHash of {args}");
-    assert_eq!(fetched.rev.as_deref(), Some(nix_rev.as_str()), "rev of {args}");
     assert_eq!(
-        fetched.store_path.as_ref().map(ToString::to_string).as_deref(),
+        fetched.rev.as_deref(),
+        Some(nix_rev.as_str()),
+        "rev of {args}"
+    );
+    assert_eq!(
+        fetched
+            .store_path
+            .as_ref()
+            .map(ToString::to_string)
+            .as_deref(),
         Some(out_path.as_str()),
         "outPath of {args}"
     );
@@ -94,15 +109,24 @@ fn build_repository(repo: &Path) -> Vec<String> {
     write(&repo.join("sub/secret"), "kept: the pattern is anchored\n");
     write(&repo.join("docs/guide.md"), "guide\n");
     write(&repo.join("docs/internal/notes.md"), "ignored directory\n");
-    write(&repo.join("only-ignored/a"), "every file ignored, directory kept empty\n");
-    write(&repo.join("only-ignored-dirs/x/y.log"), "only an ignored file below a subdirectory\n");
+    write(
+        &repo.join("only-ignored/a"),
+        "every file ignored, directory kept empty\n",
+    );
+    write(
+        &repo.join("only-ignored-dirs/x/y.log"),
+        "only an ignored file below a subdirectory\n",
+    );
     write(&repo.join("win.bat"), "@echo off\nrem crlf\n");
     write(&repo.join("mixed.txt"), "already\r\nmixed\n");
     write(&repo.join("plain.txt"), "lf\nonly\n");
     write(&repo.join("id.c"), "/* $Id$ */\nint x;\n");
     write(&repo.join("a.private"), "macro from the root\n");
     write(&repo.join("keep.txt"), "kept\n");
-    write(&repo.join("lib.rs"), "// lib.rs sorts after lib/ in git, before it in a NAR\n");
+    write(
+        &repo.join("lib.rs"),
+        "// lib.rs sorts after lib/ in git, before it in a NAR\n",
+    );
     write(&repo.join("lib/mod.rs"), "// lib/mod.rs\n");
     write(&repo.join("lib-extra"), "\n");
     executable(&repo.join("bin/run"), "#!/bin/sh\necho run\n");
@@ -110,14 +134,26 @@ fn build_repository(repo: &Path) -> Vec<String> {
     symlink("../README.md", repo.join("docs/readme-link")).unwrap();
     symlink("nowhere/at/all", repo.join("dangling")).unwrap();
     // Nested attributes: deeper files win, and patterns are relative.
-    write(&repo.join("sub/.gitattributes"), "*.tmp export-ignore\n/local export-ignore\n");
+    write(
+        &repo.join("sub/.gitattributes"),
+        "*.tmp export-ignore\n/local export-ignore\n",
+    );
     write(&repo.join("sub/a.tmp"), "ignored below sub\n");
     write(&repo.join("sub/local"), "ignored below sub\n");
-    write(&repo.join("sub/deep/local"), "kept: /local is anchored to sub\n");
-    write(&repo.join("sub/deep/.gitattributes"), "*.tmp -export-ignore\n*.log -export-ignore\n");
+    write(
+        &repo.join("sub/deep/local"),
+        "kept: /local is anchored to sub\n",
+    );
+    write(
+        &repo.join("sub/deep/.gitattributes"),
+        "*.tmp -export-ignore\n*.log -export-ignore\n",
+    );
     write(&repo.join("sub/deep/b.tmp"), "kept again\n");
     write(&repo.join("sub/deep/c.log"), "kept again\n");
-    write(&repo.join("a.tmp"), "kept: sub's pattern does not apply here\n");
+    write(
+        &repo.join("a.tmp"),
+        "kept: sub's pattern does not apply here\n",
+    );
     let first = commit_all(repo, "first");
 
     // A submodule entry (gitlink) and an ignored one.
@@ -167,7 +203,10 @@ fn build_repository(repo: &Path) -> Vec<String> {
         })
         .unwrap();
     let tree = String::from_utf8(tree.stdout).unwrap().trim().to_owned();
-    let fourth = git(repo, &["commit-tree", &tree, "-p", "HEAD", "-m", "empty tree"]);
+    let fourth = git(
+        repo,
+        &["commit-tree", &tree, "-p", "HEAD", "-m", "empty tree"],
+    );
     git(repo, &["update-ref", "refs/heads/with-empty-tree", &fourth]);
     vec![first, second, third, fourth]
 }
@@ -191,7 +230,10 @@ fn work_tree_repositories_match_builtins_fetch_git() {
         assert_agrees(&nix, &eka, &url, Some("feature"), None, None),
         revs[2]
     );
-    assert_eq!(assert_agrees(&nix, &eka, &url, Some("main"), None, None), revs[1]);
+    assert_eq!(
+        assert_agrees(&nix, &eka, &url, Some("main"), None, None),
+        revs[1]
+    );
 }
 
 #[test]
@@ -203,7 +245,16 @@ fn bare_repositories_match_builtins_fetch_git_with_tags() {
     let repo = dir.path().join("repo");
     let revs = build_repository(&repo);
     let bare = dir.path().join("bare.git");
-    git(dir.path(), &["clone", "--quiet", "--bare", repo.to_str().unwrap(), bare.to_str().unwrap()]);
+    git(
+        dir.path(),
+        &[
+            "clone",
+            "--quiet",
+            "--bare",
+            repo.to_str().unwrap(),
+            bare.to_str().unwrap(),
+        ],
+    );
     let url = format!("file://{}", bare.display());
 
     // Nix 2.8 fetches `refs/heads/<ref>` unless told the full name: eka
@@ -215,7 +266,14 @@ fn bare_repositories_match_builtins_fetch_git_with_tags() {
     // An annotated tag leads to its commit. (Nix 2.8 reports the tag
     // object's id as `rev` when only the ref is given; eka reports the
     // commit, which is what a lock must pin and what Nix accepts as `rev`.)
-    assert_agrees(&nix, &eka, &url, Some("refs/tags/v2.0"), Some(&revs[1]), None);
+    assert_agrees(
+        &nix,
+        &eka,
+        &url,
+        Some("refs/tags/v2.0"),
+        Some(&revs[1]),
+        None,
+    );
     let fetched = eka
         .fetch(&Request::git(&url, Some("v2.0".into()), None))
         .unwrap();
@@ -242,7 +300,10 @@ fn random_trees_committed_to_git_match_builtins_fetch_git() {
         init(&repo);
         random_tree(&repo.join("tree"), 3000 + seed, &Shape::default());
         if seed % 3 == 0 {
-            write(&repo.join(".gitattributes"), "a export-ignore\n*.b export-ignore\nn1* export-ignore\n");
+            write(
+                &repo.join(".gitattributes"),
+                "a export-ignore\n*.b export-ignore\nn1* export-ignore\n",
+            );
         }
         let rev = commit_all(&repo, "random");
         let url = format!("file://{}", repo.display());
@@ -258,8 +319,14 @@ fn export_subst_placeholders_are_refused_and_harmless_ones_match() {
     let dir = tempfile::tempdir().unwrap();
     let repo = dir.path().join("repo");
     init(&repo);
-    write(&repo.join(".gitattributes"), "version.txt export-subst\nplain.txt export-subst\n");
-    write(&repo.join("plain.txt"), "no placeholder, $Id$ or $Format: without end\n");
+    write(
+        &repo.join(".gitattributes"),
+        "version.txt export-subst\nplain.txt export-subst\n",
+    );
+    write(
+        &repo.join("plain.txt"),
+        "no placeholder, $Id$ or $Format: without end\n",
+    );
     let harmless = commit_all(&repo, "harmless");
     let url = format!("file://{}", repo.display());
     assert_agrees(&nix, &eka, &url, None, Some(&harmless), Some("main"));
@@ -275,7 +342,10 @@ fn export_subst_placeholders_are_refused_and_harmless_ones_match() {
         text.push_str(&format!(": {cause}"));
         source = cause.source();
     }
-    assert!(text.contains("version.txt") && text.contains("export-subst"), "{text}");
+    assert!(
+        text.contains("version.txt") && text.contains("export-subst"),
+        "{text}"
+    );
     // Nix substitutes; eka would have to guess how.
     let (nix_hash, ..) = nix_fetch_git(&nix, &format!("url = \"{url}\"; rev = \"{substituted}\";"));
     assert!(nix_hash.starts_with("sha256-"));

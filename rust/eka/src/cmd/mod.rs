@@ -2,8 +2,9 @@
 
 pub mod completions;
 pub mod coz;
-pub mod key;
 pub mod hash;
+pub mod key;
+pub mod prefetch;
 pub mod uri;
 
 use anyhow::Context as _;
@@ -23,5 +24,6 @@ pub fn run(cli: Cli, out: &Output) -> anyhow::Result<()> {
         Command::Key(args) => key::run(&args, out),
         Command::Uri(args) => uri::run(&args, out),
         Command::Hash(args) => hash::run(&args, out),
+        Command::Prefetch(args) => prefetch::run(&args, &cli.global, out),
     }
 }

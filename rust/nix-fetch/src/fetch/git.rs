@@ -82,8 +82,12 @@ pub(crate) fn fetch(
             if !repo.has_object(commit) {
                 // The revision is not on that ref: look on every branch
                 // and tag before giving up.
-                fetch_specs(&repo, from, &["+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"])
-                    .map_err(fail)?;
+                fetch_specs(
+                    &repo,
+                    from,
+                    &["+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"],
+                )
+                .map_err(fail)?;
             }
             (commit, Some(full_ref), false)
         }
@@ -288,9 +292,7 @@ fn fetch_specs(
 ) -> Result<gix::remote::fetch::Outcome, GitError> {
     let remote = repo
         .remote_at(url)
-        .and_then(|remote| {
-            remote.with_refspecs(specs.iter().map(AsRef::as_ref), Direction::Fetch)
-        })
+        .and_then(|remote| remote.with_refspecs(specs.iter().map(AsRef::as_ref), Direction::Fetch))
         .map(|remote| remote.with_fetch_tags(gix::remote::fetch::Tags::None))
         .map_err(GitError::Remote)?;
     remote
