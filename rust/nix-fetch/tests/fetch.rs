@@ -19,18 +19,6 @@ fn options(cache: &Path) -> Options {
     options
 }
 
-/// An error and its causes, one line.
-fn chain(err: &dyn std::error::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
-}
-
 #[test]
 fn http_errors_name_the_url_and_the_status_and_are_not_retried() {
     let cache = tempfile::tempdir().unwrap();
@@ -67,7 +55,11 @@ fn transient_failures_are_retried_with_backoff() {
 
     server.route("/cut", Reply::Truncated(vec![1; 100_000]));
     let err = eka.fetch(&Request::file(server.url("/cut"))).unwrap_err();
-    assert!(chain(&err).contains(&server.url("/cut")), "{}", chain(&err));
+    assert!(
+        nix_oracle::error_chain(&err).contains(&server.url("/cut")),
+        "{}",
+        nix_oracle::error_chain(&err)
+    );
     assert_eq!(server.hits("/cut"), 3);
 }
 
@@ -230,7 +222,11 @@ fn file_urls_and_bad_urls() {
             dir.path().display()
         )))
         .unwrap_err();
-    assert!(chain(&err).contains("missing"), "{}", chain(&err));
+    assert!(
+        nix_oracle::error_chain(&err).contains("missing"),
+        "{}",
+        nix_oracle::error_chain(&err)
+    );
     let err = eka
         .fetch(&Request::file("https://x.invalid/a").with_name("bad name"))
         .unwrap_err();

@@ -271,7 +271,7 @@ fn archives_nix_refuses_are_refused_with_a_reason() {
     let url = server.url("/two.tar");
     let err = format!(
         "{:#}",
-        anyhow_chain(&eka.fetch(&Request::tarball(&url)).unwrap_err())
+        nix_oracle::error_chain(&eka.fetch(&Request::tarball(&url)).unwrap_err())
     );
     assert!(err.contains("more than one top-level entry"), "{err}");
     let nix_err = nix
@@ -293,14 +293,14 @@ fn archives_nix_refuses_are_refused_with_a_reason() {
         "/dotdot.tar",
         Reply::Bytes(with_raw_name(b"top/../x", b"x")),
     );
-    let err = anyhow_chain(
+    let err = nix_oracle::error_chain(
         &eka.fetch(&Request::tarball(server.url("/dotdot.tar")))
             .unwrap_err(),
     );
     assert!(err.contains("`..`"), "{err}");
 
     server.route("/text", Reply::Bytes(b"not an archive".to_vec()));
-    let err = anyhow_chain(
+    let err = nix_oracle::error_chain(
         &eka.fetch(&Request::tarball(server.url("/text")))
             .unwrap_err(),
     );
@@ -318,18 +318,6 @@ fn with_raw_name(name: &[u8], data: &[u8]) -> Vec<u8> {
     let mut builder = tar::Builder::new(Vec::new());
     builder.append(&header, data).unwrap();
     builder.into_inner().unwrap()
-}
-
-/// An error and its causes, one line.
-fn anyhow_chain(err: &dyn std::error::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 #[test]

@@ -157,24 +157,12 @@ fn build_repository(repo: &Path) -> Vec<String> {
     let first = commit_all(repo, "first");
 
     // A submodule entry (gitlink) and an ignored one.
-    git(
-        repo,
-        &[
-            "update-index",
-            "--add",
-            "--cacheinfo",
-            "160000,1111111111111111111111111111111111111111,vendor/lib",
-        ],
-    );
-    git(
-        repo,
-        &[
-            "update-index",
-            "--add",
-            "--cacheinfo",
-            "160000,2222222222222222222222222222222222222222,ignored-module.log",
-        ],
-    );
+    for entry in [
+        "160000,1111111111111111111111111111111111111111,vendor/lib",
+        "160000,2222222222222222222222222222222222222222,ignored-module.log",
+    ] {
+        git(repo, &["update-index", "--add", "--cacheinfo", entry]);
+    }
     let second = commit_all(repo, "submodules");
     git(repo, &["tag", "v1.0", &first]);
     git(repo, &["tag", "-a", "-m", "annotated", "v2.0", &second]);
@@ -336,12 +324,7 @@ fn export_subst_placeholders_are_refused_and_harmless_ones_match() {
     let err = eka
         .fetch(&Request::git(&url, None, Some(substituted.clone())))
         .unwrap_err();
-    let mut text = err.to_string();
-    let mut source = std::error::Error::source(&err);
-    while let Some(cause) = source {
-        text.push_str(&format!(": {cause}"));
-        source = cause.source();
-    }
+    let text = nix_oracle::error_chain(&err);
     assert!(
         text.contains("version.txt") && text.contains("export-subst"),
         "{text}"

@@ -25,6 +25,18 @@ pub mod tree;
 
 pub use nix::Nix;
 
+/// An error and its causes on one line, for assertions on messages.
+pub fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
 /// Panic unless `program` is on `PATH`, naming what needs it.
 pub fn require_tool(program: &str, why: &str) {
     let found = std::env::var_os("PATH")

@@ -626,6 +626,14 @@ impl<'t> Emitter<'t> {
         self.advance()
     }
 
+    /// The archive entry whose contents the NAR needs next, if any.
+    fn wanted(&self) -> Option<usize> {
+        match self.steps.get(self.next) {
+            Some(Step::File { source, .. }) => Some(*source),
+            _ => None,
+        }
+    }
+
     /// Write every step whose contents are available.
     fn advance(&mut self) -> Result<(), ArchiveError> {
         while let Some(step) = self.steps.get(self.next) {
@@ -775,36 +783,11 @@ fn hash_zip(file: File, algorithm: Algorithm) -> Result<Hash, ArchiveError> {
         builder.add(index, &path, kind, None)?;
     }
     let (tree, _) = builder.finish()?;
-    let mut list = vec![Step::Directory(None)];
-    steps(&tree, &mut list);
-    list.push(Step::End);
-    let mut nar = Writer::new(Hasher::new(algorithm));
-    for step in list {
-        match step {
-            Step::Directory(name) => {
-                if let Some(name) = name {
-                    nar.entry(name)?;
-                }
-                nar.directory()?;
-            }
-            Step::End => nar.end_directory()?,
-            Step::Symlink(name, target) => {
-                nar.entry(name)?;
-                nar.symlink(target)?;
-            }
-            Step::File {
-                name,
-                executable,
-                size,
-                source,
-            } => {
-                nar.entry(name)?;
-                let mut contents = zip.by_index(source).map_err(ArchiveError::Zip)?;
-                let mut file = nar.file_contents(executable, size)?;
-                copy_exactly(&mut contents, &mut file, size).map_err(ArchiveError::Read)?;
-                file.finish()?;
-            }
-        }
+    // Random access: hand each file's contents over when its turn comes.
+    let mut emitter = Emitter::new(&tree, algorithm)?;
+    while let Some(source) = emitter.wanted() {
+        let mut contents = zip.by_index(source).map_err(ArchiveError::Zip)?;
+        emitter.offer(source, &mut contents)?;
     }
-    Ok(nar.finish()?.finish())
+    emitter.finish()
 }
