@@ -103,57 +103,56 @@ fn build_repository(repo: &Path) -> Vec<String> {
          *.private private\n\
          keep.txt -export-ignore\n",
     );
-    write(&repo.join("README.md"), "# project\n");
-    write(&repo.join("build.log"), "ignored\n");
-    write(&repo.join("secret"), "ignored at the top only\n");
-    write(&repo.join("sub/secret"), "kept: the pattern is anchored\n");
-    write(&repo.join("docs/guide.md"), "guide\n");
-    write(&repo.join("docs/internal/notes.md"), "ignored directory\n");
-    write(
-        &repo.join("only-ignored/a"),
-        "every file ignored, directory kept empty\n",
-    );
-    write(
-        &repo.join("only-ignored-dirs/x/y.log"),
-        "only an ignored file below a subdirectory\n",
-    );
-    write(&repo.join("win.bat"), "@echo off\nrem crlf\n");
-    write(&repo.join("mixed.txt"), "already\r\nmixed\n");
-    write(&repo.join("plain.txt"), "lf\nonly\n");
-    write(&repo.join("id.c"), "/* $Id$ */\nint x;\n");
-    write(&repo.join("a.private"), "macro from the root\n");
-    write(&repo.join("keep.txt"), "kept\n");
-    write(
-        &repo.join("lib.rs"),
-        "// lib.rs sorts after lib/ in git, before it in a NAR\n",
-    );
-    write(&repo.join("lib/mod.rs"), "// lib/mod.rs\n");
-    write(&repo.join("lib-extra"), "\n");
+    // Path and contents; the contents say what git archive does with the file.
+    let files: &[(&str, &str)] = &[
+        ("README.md", "# project\n"),
+        ("build.log", "ignored\n"),
+        ("secret", "ignored at the top only\n"),
+        ("sub/secret", "kept: the pattern is anchored\n"),
+        ("docs/guide.md", "guide\n"),
+        ("docs/internal/notes.md", "ignored directory\n"),
+        (
+            "only-ignored/a",
+            "every file ignored, directory kept empty\n",
+        ),
+        (
+            "only-ignored-dirs/x/y.log",
+            "only an ignored file below a subdirectory\n",
+        ),
+        ("win.bat", "@echo off\nrem crlf\n"),
+        ("mixed.txt", "already\r\nmixed\n"),
+        ("plain.txt", "lf\nonly\n"),
+        ("id.c", "/* $Id$ */\nint x;\n"),
+        ("a.private", "macro from the root\n"),
+        ("keep.txt", "kept\n"),
+        (
+            "lib.rs",
+            "// lib.rs sorts after lib/ in git, before it in a NAR\n",
+        ),
+        ("lib/mod.rs", "// lib/mod.rs\n"),
+        ("lib-extra", "\n"),
+        (
+            "sub/.gitattributes",
+            "*.tmp export-ignore\n/local export-ignore\n",
+        ),
+        ("sub/a.tmp", "ignored below sub\n"),
+        ("sub/local", "ignored below sub\n"),
+        ("sub/deep/local", "kept: /local is anchored to sub\n"),
+        (
+            "sub/deep/.gitattributes",
+            "*.tmp -export-ignore\n*.log -export-ignore\n",
+        ),
+        ("sub/deep/b.tmp", "kept again\n"),
+        ("sub/deep/c.log", "kept again\n"),
+        ("a.tmp", "kept: sub's pattern does not apply here\n"),
+    ];
+    for (path, contents) in files {
+        write(&repo.join(path), contents);
+    }
     executable(&repo.join("bin/run"), "#!/bin/sh\necho run\n");
     symlink("bin/run", repo.join("run")).unwrap();
     symlink("../README.md", repo.join("docs/readme-link")).unwrap();
     symlink("nowhere/at/all", repo.join("dangling")).unwrap();
-    // Nested attributes: deeper files win, and patterns are relative.
-    write(
-        &repo.join("sub/.gitattributes"),
-        "*.tmp export-ignore\n/local export-ignore\n",
-    );
-    write(&repo.join("sub/a.tmp"), "ignored below sub\n");
-    write(&repo.join("sub/local"), "ignored below sub\n");
-    write(
-        &repo.join("sub/deep/local"),
-        "kept: /local is anchored to sub\n",
-    );
-    write(
-        &repo.join("sub/deep/.gitattributes"),
-        "*.tmp -export-ignore\n*.log -export-ignore\n",
-    );
-    write(&repo.join("sub/deep/b.tmp"), "kept again\n");
-    write(&repo.join("sub/deep/c.log"), "kept again\n");
-    write(
-        &repo.join("a.tmp"),
-        "kept: sub's pattern does not apply here\n",
-    );
     let first = commit_all(repo, "first");
 
     // A submodule entry (gitlink) and an ignored one.
