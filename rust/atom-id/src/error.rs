@@ -221,7 +221,7 @@ impl fmt::Display for CozError {
                 expected,
                 found,
             } => write!(f, "`{field}` must be {expected}, found {found}"),
-            Self::UnknownField { field } => write!(f, "unknown field `{field}`"),
+            Self::UnknownField { field } => write!(f, "unknown field `{}`", one_line(field)),
             Self::UnsupportedAlg { field, value } => write!(
                 f,
                 "`{field}` is {value:?}; atoms are signed with Ed25519 or ES256"
@@ -307,8 +307,10 @@ impl fmt::Display for CozError {
                 found,
             } => write!(
                 f,
-                "the {typ} payload is not in canonical form (re-serialised?): found {found}, \
-                 expected {expected}"
+                "the {typ} payload is not in canonical form (re-serialised?): found {}, \
+                 expected {}",
+                one_line(found),
+                one_line(expected)
             ),
             Self::Label { field, error } => write!(f, "`{field}`: {error}"),
             Self::Version { field, error } => write!(f, "`{field}`: {error}"),
@@ -324,6 +326,25 @@ impl fmt::Display for CozError {
             ),
         }
     }
+}
+
+/// `text` with control characters and line separators escaped, so that a
+/// name or payload taken from the input cannot break a message over lines.
+fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    let breaks = |ch: char| ch.is_control() || matches!(ch, '\u{2028}' | '\u{2029}');
+    if !text.contains(breaks) {
+        return text.into();
+    }
+    text.chars()
+        .map(|ch| {
+            if breaks(ch) {
+                ch.escape_debug().to_string()
+            } else {
+                ch.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
 }
 
 impl std::error::Error for CozError {

@@ -480,3 +480,31 @@ fn every_rejection_is_one_line() {
         assert!(!err.to_string().contains('\n'), "{err}");
     }
 }
+
+/// Found by fuzzing (`coz_verify`): a key name holding a newline made the
+/// rejection two lines long.
+#[test]
+fn names_from_the_input_cannot_break_a_message_over_lines() {
+    let found = br#"{"pay":{"ap":"aclaim"},"sig":"e_LXBaSZ3e6t2TSlNatEhQQIT17su51A","key":{"alg":"ES256","\nb":"fXtr92aJCLthcEatCiyPxgS9l_toSRPxm0I9TCecuksHbJfbgnig7AsF8KVmF-hA1gS5Wm-ycGDzfEYyhwmJeQ","tmb":"h_1isbtrue9CcKXeSX9N9E42ysMj15ejDcH6BuMnbvyfoKg"}}"#;
+    let err = verify_coz(found).unwrap_err();
+    assert_eq!(
+        err,
+        CozError::UnknownField {
+            field: "key.\nb".into()
+        }
+    );
+    assert_eq!(err.to_string(), r"unknown field `key.\nb`");
+    for name in [r"\u2028", r"\u0085", r"\t"] {
+        let pay = format!(
+            r#"{{"alg":"Ed25519","tmb":"{}","typ":"atom/claim","x{name}":1}}"#,
+            ed().tmb()
+        );
+        let err = verify_claim(signed_raw(&ed(), &pay).as_bytes()).unwrap_err();
+        assert!(matches!(err, CozError::UnknownField { .. }), "{err}");
+        let text = err.to_string();
+        assert!(
+            !text.contains(['\n', '\u{2028}', '\u{85}', '\t']),
+            "{text:?}"
+        );
+    }
+}
