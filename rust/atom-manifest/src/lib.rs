@@ -29,7 +29,7 @@ pub use manifest::{
 };
 pub use requirement::Requirement;
 pub use resolve::{
-    AtomSources, BackendError, Change, ChangeKind, FileHashing, GitRefs, LegacyFetcher,
+    AtomSources, BackendError, Change, ChangeKind, FileHashing, GitRefs, LegacyFetcher, Listing,
     LockRequest, Locked, NoProgress, Progress, ResolveError, ResolvedAtom, Stale, Update,
     VerifyFailure, canonical_url, lock, verify,
 };

@@ -209,7 +209,7 @@ fn problems_are_reported_at_their_place() {
             "type = \"nix+url\"\nname = \"x\"\nurl = \"https://x\"\nhash = \"sha256-AAAA\"\n"
         )),
         [
-            "7:8: `sha256-AAAA` is not a SHA-256 hash in SRI form (`sha256-` and 44 characters of base64)"
+            "7:8: `sha256-AAAA` is not a SHA-256 hash the lock accepts: SRI (`sha256-` and 44 characters of base64), `sha256:` and 52 characters of Nix base-32, or those 52 characters alone"
         ]
     );
     assert_eq!(

@@ -38,13 +38,13 @@ fn fields(bond: &Bond) -> Vec<(&'static str, String)> {
             string("source", Some(b.source.as_str()));
             string("rev", Some(b.rev.as_str()));
             string("id", Some(&b.id.to_string()));
-            string("hash", Some(b.hash.as_str()));
+            string("hash", Some(&b.hash.to_sri()));
         }
         Bond::Url(b) => {
             string("name", Some(b.name.as_str()));
             string("version", b.version.as_deref());
             string("url", Some(&b.url));
-            string("hash", Some(b.hash.as_str()));
+            string("hash", Some(&b.hash.to_sri()));
         }
         Bond::Git(b) => {
             string("name", Some(b.name.as_str()));
@@ -52,19 +52,19 @@ fn fields(bond: &Bond) -> Vec<(&'static str, String)> {
             string("url", Some(&b.url));
             string("ref", b.git_ref.as_deref());
             string("rev", Some(b.rev.as_str()));
-            string("hash", Some(b.hash.as_str()));
+            string("hash", Some(&b.hash.to_sri()));
         }
         Bond::Tar(b) => {
             string("name", Some(b.name.as_str()));
             string("version", b.version.as_deref());
             string("url", Some(&b.url));
-            string("hash", Some(b.hash.as_str()));
+            string("hash", Some(&b.hash.to_sri()));
         }
         Bond::Build(b) => {
             string("name", Some(b.name.as_str()));
             string("version", b.version.as_deref());
             string("url", Some(&b.url));
-            string("hash", Some(b.hash.as_str()));
+            string("hash", Some(&b.hash.to_sri()));
             if b.exec {
                 fields.push(("exec", "true".to_owned()));
             }

@@ -361,9 +361,12 @@ pub fn lock(
     }
     let fetched = plan.atoms_to_resolve.len() + legacy_jobs.len();
     progress.begin(legacy_jobs.len());
-    let results = parallel::map(&legacy_jobs, request.jobs, |job| {
+    // Entries of one git repository run one after the other and share one
+    // listing of its refs: fetches of a repository never race on its cache.
+    let git_refs = GitRefsMemo::default();
+    let results = parallel::map_grouped(&legacy_jobs, request.jobs, LegacyJob::git_url, |job| {
         progress.started(job.name.as_str(), &job.url);
-        let result = job.fetch(fetcher);
+        let result = job.fetch(fetcher, &git_refs);
         progress.finished(job.name.as_str(), result.is_ok());
         result
     });
@@ -387,8 +390,25 @@ pub fn lock(
 
     let mut lock = Lockfile::default();
     for (bond, list) in resolved_atoms.into_values() {
+        if let Some(other) = lock.sources.get(&bond.source).filter(|l| **l != list) {
+            // One repository (one anchor), reached through two sources.
+            let dependency = manifest
+                .atom_dependency(bond.tag.as_str())
+                .expect("from the manifest");
+            let message = format!(
+                "the source of `{}` is the repository (anchor {}) that {} also reaches; one repository is one source: list all its mirrors in one [atom.sources] entry",
+                bond.tag,
+                bond.source,
+                other.join(", ")
+            );
+            problems.push(file.error(dependency.source.span(), message));
+            continue;
+        }
         lock.sources.insert(bond.source.clone(), list);
         lock.bonds.push(Bond::Atom(bond));
+    }
+    if !problems.is_empty() {
+        return Err(ResolveError::Failed(Diagnostics::from_vec(problems)));
     }
     lock.bonds.extend(legacy_bonds);
     lock.sort();
@@ -642,7 +662,12 @@ impl<'m> LegacyJob<'m> {
         }
     }
 
-    fn fetch(&self, fetcher: &dyn LegacyFetcher) -> Result<Bond, String> {
+    /// The repository's URL, for a git entry.
+    fn git_url(&self) -> Option<&str> {
+        matches!(self.kind, JobKind::Git(_)).then_some(self.url.as_str())
+    }
+
+    fn fetch(&self, fetcher: &dyn LegacyFetcher, git_refs: &GitRefsMemo) -> Result<Bond, String> {
         let name = self.name.clone();
         let url = self.url.clone();
         let version = self.version.clone();
@@ -675,7 +700,7 @@ impl<'m> LegacyJob<'m> {
                 unpack: *unpack,
             }),
             JobKind::Git(pin) => {
-                let refs = fetcher.git_refs(&self.url).map_err(|e| causes(&*e))?;
+                let refs = git_refs.get(fetcher, &self.url)?;
                 let picked = match pin {
                     GitPin::DefaultBranch => git::head(&refs),
                     GitPin::Ref(r) => git::by_ref(&refs, r),
@@ -694,6 +719,30 @@ impl<'m> LegacyJob<'m> {
                 })
             }
         })
+    }
+}
+
+/// The refs of each git repository, listed once per run.
+#[derive(Debug, Default)]
+struct GitRefsMemo(std::sync::Mutex<BTreeMap<String, Result<GitRefs, String>>>);
+
+impl GitRefsMemo {
+    fn get(&self, fetcher: &dyn LegacyFetcher, url: &str) -> Result<GitRefs, String> {
+        let cached = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(url)
+            .cloned();
+        if let Some(refs) = cached {
+            return refs;
+        }
+        let refs = fetcher.git_refs(url).map_err(|e| causes(&*e));
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(url.to_owned(), refs.clone());
+        refs
     }
 }
 

@@ -40,6 +40,42 @@ pub(crate) fn map<T: Sync, R: Send>(
         .collect()
 }
 
+/// Like [`map`], but items with the same key (`Some`) run one after the
+/// other, in their order, on one thread: for work that must not overlap
+/// (two fetches of one git repository share its cache).
+pub(crate) fn map_grouped<T: Sync, R: Send>(
+    items: &[T],
+    jobs: usize,
+    key: impl for<'t> Fn(&'t T) -> Option<&'t str>,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut by_key: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, item) in items.iter().enumerate() {
+        match key(item) {
+            Some(k) => match by_key.get(k) {
+                Some(&g) => groups[g].push(i),
+                None => {
+                    by_key.insert(k, groups.len());
+                    groups.push(vec![i]);
+                }
+            },
+            None => groups.push(vec![i]),
+        }
+    }
+    let results = map(&groups, jobs, |group| {
+        group.iter().map(|&i| (i, f(&items[i]))).collect::<Vec<_>>()
+    });
+    let mut ordered: Vec<Option<R>> = (0..items.len()).map(|_| None).collect();
+    for (i, result) in results.into_iter().flatten() {
+        ordered[i] = Some(result);
+    }
+    ordered
+        .into_iter()
+        .map(|r| r.expect("every item was processed"))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -70,6 +106,35 @@ mod tests {
         });
         let peak = peak.load(Ordering::SeqCst);
         assert!((2..=4).contains(&peak), "peak {peak}");
+    }
+
+    #[test]
+    fn items_of_one_group_never_overlap_and_keep_their_order() {
+        use std::sync::Mutex;
+        let items: Vec<(Option<&str>, usize)> = (0..30)
+            .map(|i| (if i % 3 == 0 { Some("repo") } else { None }, i))
+            .collect();
+        let running_in_group = AtomicUsize::new(0);
+        let order = Mutex::new(Vec::new());
+        let out = super::map_grouped(
+            &items,
+            8,
+            |(k, _)| *k,
+            |(k, i)| {
+                if k.is_some() {
+                    assert_eq!(running_in_group.fetch_add(1, Ordering::SeqCst), 0);
+                    order.lock().unwrap().push(*i);
+                    std::thread::sleep(Duration::from_millis(1));
+                    running_in_group.fetch_sub(1, Ordering::SeqCst);
+                }
+                i * 10
+            },
+        );
+        assert_eq!(out, (0..30).map(|i| i * 10).collect::<Vec<_>>());
+        assert_eq!(
+            *order.lock().unwrap(),
+            (0..30).step_by(3).collect::<Vec<_>>()
+        );
     }
 
     #[test]

@@ -589,3 +589,19 @@ fn verify_names_every_bond_whose_content_changed() {
     // Every bond was fetched again, the unchanged ones too.
     assert_eq!(fetcher.calls().len(), 7);
 }
+
+#[test]
+fn one_repository_behind_two_sources_with_other_mirrors_is_refused() {
+    // The fake derives the anchor from the first URL's length: these two
+    // sources reach "one repository" through different mirror lists.
+    let text = "[atom]\ntag = \"me\"\nversion = \"1.0.0\"\n\n[atom.sources]\na = \"https://x/aa\"\nb = \"https://x/bb\"\n\n[atoms.a]\nauth-service = \"^1\"\n\n[atoms.b]\nlocal-utility = \"^0.1\"\n";
+    let err = Run::new(text)
+        .with(&FakeAtoms::new(), &FakeFetcher::default())
+        .unwrap_err();
+    let shown = err.to_string();
+    assert!(shown.starts_with("atom.toml:"), "{shown}");
+    assert!(
+        shown.contains("also reaches; one repository is one source"),
+        "{shown}"
+    );
+}

@@ -27,7 +27,8 @@ pub fn verify(
     progress: &dyn Progress,
 ) -> Vec<VerifyFailure> {
     progress.begin(lock.bonds.len());
-    let results = parallel::map(&lock.bonds, jobs, |bond| {
+    // Bonds of one git repository one after the other, as when locking.
+    let results = parallel::map_grouped(&lock.bonds, jobs, git_url, |bond| {
         let name = bond.name().as_str();
         progress.started(name, bond.url().unwrap_or("atom source"));
         let result = verify_bond(lock, bond, atoms, fetcher);
@@ -41,6 +42,13 @@ pub fn verify(
     let mut failures: Vec<VerifyFailure> = results.into_iter().flatten().collect();
     failures.sort_by(|a, b| a.name.cmp(&b.name));
     failures
+}
+
+fn git_url(bond: &Bond) -> Option<&str> {
+    match bond {
+        Bond::Git(b) => Some(&b.url),
+        _ => None,
+    }
 }
 
 fn verify_bond(
@@ -62,11 +70,11 @@ fn verify_bond(
     match bond {
         Bond::Url(b) => {
             let hash = fetched(fetcher.file(&b.url, FileHashing::Flat))?;
-            expect("hash", b.hash.as_str(), hash.as_str())
+            expect("hash", &b.hash.to_sri(), &hash.to_sri())
         }
         Bond::Tar(b) => {
             let hash = fetched(fetcher.file(&b.url, FileHashing::Unpacked))?;
-            expect("hash", b.hash.as_str(), hash.as_str())
+            expect("hash", &b.hash.to_sri(), &hash.to_sri())
         }
         Bond::Build(b) => {
             let hashing = if b.exec {
@@ -77,11 +85,11 @@ fn verify_bond(
                 FileHashing::Flat
             };
             let hash = fetched(fetcher.file(&b.url, hashing))?;
-            expect("hash", b.hash.as_str(), hash.as_str())
+            expect("hash", &b.hash.to_sri(), &hash.to_sri())
         }
         Bond::Git(b) => {
             let hash = fetched(fetcher.git(&b.url, b.git_ref.as_deref(), &b.rev))?;
-            expect("hash", b.hash.as_str(), hash.as_str())
+            expect("hash", &b.hash.to_sri(), &hash.to_sri())
         }
         Bond::Atom(b) => {
             let mirrors = lock
@@ -94,7 +102,7 @@ fn verify_bond(
             expect("anchor", b.source.as_str(), resolved.anchor.as_str())?;
             expect("commit", b.rev.as_str(), resolved.rev.as_str())?;
             expect("atom id", &b.id.to_string(), &resolved.id.to_string())?;
-            expect("hash", b.hash.as_str(), resolved.hash.as_str())
+            expect("hash", &b.hash.to_sri(), &resolved.hash.to_sri())
         }
     }
 }
