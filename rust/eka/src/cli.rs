@@ -142,6 +142,52 @@ pub enum Command {
             eka --json prefetch git --rev 0123…(40 hex) file:///srv/git/project"
     )]
     Prefetch(crate::cmd::prefetch::PrefetchArgs),
+
+    /// Resolve atom.toml into atom.lock: atoms to verified commits, legacy Nix
+    /// sources to the hashes Nix checks.
+    #[command(
+        long_about = "Resolve atom.toml into atom.lock.\n\n\
+            Atoms resolve to the highest version of their source that satisfies the\n\
+            requirement, verified (claim, publish, content); legacy Nix sources are fetched\n\
+            and hashed exactly as Nix's fetchers hash them, in parallel. Dependencies whose\n\
+            entry is unchanged and that the lock has are kept without fetching. The lock is\n\
+            written only once everything resolved, and atomically: an interrupted `eka lock`\n\
+            leaves the previous lock as it was.",
+        after_help = "Examples:\n  \
+            eka lock                    # resolve what is new or changed\n  \
+            eka lock --locked           # CI: fail (writing nothing) unless atom.lock is up to date\n  \
+            eka lock --offline          # use only the download cache and local repositories\n  \
+            eka -C path/to/project lock --json -j 32"
+    )]
+    Lock(crate::cmd::lock::LockArgs),
+
+    /// Resolve dependencies again although atom.lock has them: all, or the NAMEs given.
+    #[command(after_help = "Examples:\n  \
+        eka update                  # every atom and legacy source, newest allowed\n  \
+        eka update nixpkgs          # only nixpkgs (and what binds to it)\n  \
+        eka update auth-service docs --json")]
+    Update(crate::cmd::lock::UpdateArgs),
+
+    /// Fetch everything atom.lock names again and check every hash and signature.
+    #[command(after_help = "Examples:\n  \
+        eka verify                  # exits 1 and names each bond that does not match\n  \
+        eka verify --json -j 4")]
+    Verify(crate::cmd::verify::VerifyArgs),
+
+    /// Add a dependency to atom.toml (comments and order kept) and lock it.
+    #[command(after_help = "Examples:\n  \
+        eka add +gh/our-org/atoms::auth-service@^1.5   # declares the source if needed\n  \
+        eka add company-atoms::auth-service            # a declared source; ^ of the newest release\n  \
+        eka add ::local-utility@^0.1                  # an atom of this repository\n  \
+        eka add nix nixpkgs --git https://github.com/NixOS/nixpkgs --ref nixos-unstable\n  \
+        eka add nix installer --url https://nixos.org/nix/install --no-lock")]
+    Add(crate::cmd::add::AddArgs),
+
+    /// Remove dependencies from atom.toml (comments and order kept) and atom.lock.
+    #[command(after_help = "Examples:\n  \
+        eka remove auth-service\n  \
+        eka remove nixpkgs installer --no-lock")]
+    Remove(crate::cmd::remove::RemoveArgs),
 }
 
 /// A mistake in how eka was invoked that clap cannot see (for example two

@@ -4,12 +4,15 @@
 //! subcommand in its own module under [`cmd`], and all protocol, format and
 //! hashing logic in the library crates beside this one.
 
+mod backend;
 mod cli;
 mod cmd;
 mod config;
 mod fetcher;
 mod output;
 mod paths;
+mod progress;
+mod project;
 
 use std::process::ExitCode;
 

@@ -1,11 +1,15 @@
 //! One module per subcommand; [`run`] dispatches to them.
 
+pub mod add;
 pub mod completions;
 pub mod coz;
 pub mod hash;
 pub mod key;
 pub mod prefetch;
+pub mod lock;
+pub mod remove;
 pub mod uri;
+pub mod verify;
 
 use anyhow::Context as _;
 
@@ -25,5 +29,10 @@ pub fn run(cli: Cli, out: &Output) -> anyhow::Result<()> {
         Command::Uri(args) => uri::run(&args, out),
         Command::Hash(args) => hash::run(&args, out),
         Command::Prefetch(args) => prefetch::run(&args, &cli.global, out),
+        Command::Lock(args) => lock::run_lock(&args, cli.global.offline, out),
+        Command::Update(args) => lock::run_update(&args, cli.global.offline, out),
+        Command::Verify(args) => verify::run(&args, cli.global.offline, out),
+        Command::Add(args) => add::run(&args, cli.global.offline, out),
+        Command::Remove(args) => remove::run(&args, cli.global.offline, out),
     }
 }
