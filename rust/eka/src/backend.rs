@@ -81,6 +81,7 @@ impl Backends {
             atoms: GitAtoms {
                 repo: atom_repo,
                 this_repository: this_repository(project_dir),
+                offline: mode.offline,
                 sources: Mutex::default(),
             },
             fetcher: NixFetcher {
@@ -106,6 +107,8 @@ fn this_repository(dir: &Path) -> Option<PathBuf> {
 pub struct GitAtoms {
     repo: PathBuf,
     this_repository: Option<PathBuf>,
+    /// Use only mirrors on this machine.
+    offline: bool,
     sources: Mutex<BTreeMap<Vec<String>, Arc<GitSource>>>,
 }
 
@@ -126,14 +129,29 @@ impl GitAtoms {
                         }
                     }
                 }
-            } else {
+            } else if !self.offline || is_local(mirror) {
                 urls.push(mirror.clone());
             }
+        }
+        if urls.is_empty() {
+            return Err(format!(
+                "--offline, and none of the source's mirrors ({}) is on this machine",
+                mirrors.join(", ")
+            )
+            .into());
         }
         let source = Arc::new(GitSource::new(urls, &self.repo)?);
         sources.insert(mirrors.to_vec(), Arc::clone(&source));
         Ok(source)
     }
+}
+
+/// Whether a mirror is reached without the network: a path or `file://`.
+fn is_local(mirror: &str) -> bool {
+    mirror.starts_with("file://")
+        || mirror.starts_with('/')
+        || mirror.starts_with("./")
+        || mirror.starts_with("../")
 }
 
 impl AtomSources for GitAtoms {

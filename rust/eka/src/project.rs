@@ -11,8 +11,8 @@ use atom_manifest::{LOCK_FILE, Lockfile, MANIFEST_FILE, Manifest};
 /// An `atom.toml`, read and validated, and the lock beside it.
 #[derive(Debug)]
 pub struct Project {
-    /// The manifest's path as it is shown (relative to where eka runs when
-    /// it is below it).
+    /// The manifest's path as it is shown: relative in the project's
+    /// directory, absolute from a subdirectory.
     pub manifest_path: PathBuf,
     pub manifest_text: String,
     pub manifest: Manifest,
@@ -33,10 +33,14 @@ impl Project {
                 cwd.display()
             );
         };
-        let shown = |name: &str| match dir.strip_prefix(&cwd) {
-            Ok(rel) if rel.as_os_str().is_empty() => PathBuf::from(name),
-            Ok(rel) => rel.join(name),
-            Err(_) => dir.join(name),
+        // Relative in the project's directory (as the user sees it there),
+        // absolute from below it.
+        let shown = |name: &str| {
+            if dir == cwd {
+                PathBuf::from(name)
+            } else {
+                dir.join(name)
+            }
         };
         Self::read(&shown(MANIFEST_FILE), &shown(LOCK_FILE))
     }

@@ -77,12 +77,9 @@ pub struct AddNixArgs {
     pub build: Option<String>,
 
     /// With --git: a branch or tag.
-    #[arg(
-        long = "ref",
-        value_name = "REF",
-        requires = "git",
-        conflicts_with = "version"
-    )]
+    // (`requires = "git"` is not enforced for an argument when the other is
+    // a member of a required group: the other kinds conflict instead.)
+    #[arg(long = "ref", value_name = "REF", conflicts_with_all = ["url", "tar", "build", "version"])]
     pub git_ref: Option<String>,
 
     /// With --git: a requirement on version tags (`^1.2` picks the highest
@@ -92,11 +89,11 @@ pub struct AddNixArgs {
     pub version: Option<String>,
 
     /// With --build: store the file as an executable.
-    #[arg(long, requires = "build")]
+    #[arg(long, conflicts_with_all = ["url", "git", "tar"])]
     pub exec: bool,
 
     /// With --build: keep an archive as one file.
-    #[arg(long, requires = "build", conflicts_with = "exec")]
+    #[arg(long, conflicts_with_all = ["url", "git", "tar", "exec"])]
     pub no_unpack: bool,
 
     #[command(flatten)]
