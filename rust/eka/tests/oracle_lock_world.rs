@@ -5,34 +5,10 @@
 mod world;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
+use nix_oracle::Nix;
 use world::project::World;
 use world::succeeded;
-
-/// Nix with a store, state and caches of its own under `dir`, so that
-/// nothing fetched before can stand in for a fetch.
-fn nix(dir: &Path, program: &str) -> Command {
-    let mut command = Command::new(program);
-    for (var, sub) in [
-        ("NIX_STORE_DIR", "store"),
-        ("NIX_STATE_DIR", "var"),
-        ("NIX_LOG_DIR", "log"),
-        ("XDG_CACHE_HOME", "cache"),
-    ] {
-        let path = dir.join(sub);
-        std::fs::create_dir_all(&path).expect("a directory for the scratch store");
-        command.env(var, path);
-    }
-    command
-        .env(
-            "NIX_CONFIG",
-            "substituters =\nbuild-users-group =\nexperimental-features = nix-command",
-        )
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1");
-    command
-}
 
 fn repository_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -47,34 +23,16 @@ fn fetch_expr(world: &World, select: &str) -> String {
     )
 }
 
-fn run(command: &mut Command) -> Result<String, String> {
-    let output = command
-        .output()
-        .expect("Nix 2.8 or later must be installed to run this test");
-    if output.status.success() {
-        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
-    } else {
-        Err(String::from_utf8_lossy(&output.stderr).into_owned())
-    }
-}
-
 #[test]
 fn nix_fetches_every_bond_eka_locked_and_checks_every_hash() {
     let world = World::new();
     succeeded(&world.eka(&["lock"]));
-    let store = world.path().join("nix-1");
+    let nix = Nix::new();
 
     // Evaluation-time bonds are fetched by evaluating them; build-time files
     // that are not unpacked are derivations, built below (an unpacked one
     // is fetchTarball without nixpkgs).
-    let json = run(nix(&store, "nix-instantiate").args([
-        "--eval",
-        "--strict",
-        "--json",
-        "-E",
-        &fetch_expr(&world, "builtins.mapAttrs (_: toString) f"),
-    ]))
-    .unwrap_or_else(|err| panic!("Nix could not fetch the lock:\n{err}"));
+    let json = nix.eval(&fetch_expr(&world, "builtins.mapAttrs (_: toString) f"));
     let paths: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&json).unwrap();
     let mut names: Vec<&str> = paths.keys().map(String::as_str).collect();
     names.sort_unstable();
@@ -95,12 +53,14 @@ fn nix_fetches_every_bond_eka_locked_and_checks_every_hash() {
             "tool"
         ]
     );
-    let built = run(nix(&store, "nix-build").args([
-        "--no-out-link",
-        "-E",
-        &fetch_expr(&world, "[ f.builder f.data ]"),
-    ]))
-    .unwrap_or_else(|err| panic!("Nix could not build the build-time bonds:\n{err}"));
+    let built = nix.run(
+        "nix-build",
+        &[
+            "--no-out-link",
+            "-E",
+            &fetch_expr(&world, "[ f.builder f.data ]"),
+        ],
+    );
     assert_eq!(built.lines().count(), 2, "{built}");
 
     let path = |name: &str| PathBuf::from(paths[name].as_str().unwrap());
@@ -136,12 +96,12 @@ fn nix_fetches_every_bond_eka_locked_and_checks_every_hash() {
     // The control: Nix does check the hash. Changed content on the server
     // fails a fresh fetch, as `eka verify` does.
     std::fs::write(world.www.join("hello.txt"), "hello, tampered\n").unwrap();
-    let err = run(nix(&world.path().join("nix-2"), "nix-instantiate").args([
-        "--eval",
-        "-E",
-        &fetch_expr(&world, "toString f.hello"),
-    ]))
-    .expect_err("Nix accepted tampered content");
+    let err = Nix::new()
+        .try_run(
+            "nix-instantiate",
+            &["--eval", "-E", &fetch_expr(&world, "toString f.hello")],
+        )
+        .expect_err("Nix accepted tampered content");
     assert!(err.contains("hash mismatch"), "{err}");
     let output = world.eka(&["verify"]);
     assert_eq!(output.status.code(), Some(1));

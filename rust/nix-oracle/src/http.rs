@@ -27,6 +27,11 @@ pub enum Reply {
     },
     /// Announce the length of the bytes, send half of them, hang up.
     Truncated(Vec<u8>),
+    /// Wait `delay` (a stalled server), then answer with `then`.
+    Stall {
+        delay: std::time::Duration,
+        then: Box<Reply>,
+    },
 }
 
 #[derive(Debug, Default)]
@@ -136,6 +141,13 @@ fn serve(stream: TcpStream, routes: &Mutex<Routes>) -> std::io::Result<()> {
             None => Reply::Status(404),
         }
     };
+    let reply = match reply {
+        Reply::Stall { delay, then } => {
+            std::thread::sleep(delay);
+            *then
+        }
+        other => other,
+    };
     let mut out = stream;
     let head_only = method == "HEAD";
     match reply {
@@ -174,6 +186,7 @@ fn serve(stream: TcpStream, routes: &Mutex<Routes>) -> std::io::Result<()> {
             head_only,
         ),
         Reply::FailFirst { .. } => respond(&mut out, 500, &[], b"nested FailFirst\n", head_only),
+        Reply::Stall { .. } => respond(&mut out, 500, &[], b"nested Stall\n", head_only),
         Reply::Truncated(bytes) => {
             write!(
                 out,

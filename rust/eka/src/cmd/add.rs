@@ -145,17 +145,7 @@ fn add_nix(args: &AddNixArgs, offline: bool, out: &Output) -> anyhow::Result<()>
     }
     let mut editor = ManifestEditor::new(&project.manifest_path, &project.manifest_text)?;
     let added = editor.add_legacy(&name, &entry)?;
-    say_added(out, &name, added);
-    let (text, manifest) = editor.finish()?;
-    save(
-        &project,
-        &text,
-        &manifest,
-        args.edit.no_lock,
-        args.edit.fetch,
-        offline,
-        out,
-    )
+    finish(&project, editor, &name, added, args.edit, offline, out)
 }
 
 fn add_atom(args: &AddArgs, offline: bool, out: &Output) -> anyhow::Result<()> {
@@ -192,14 +182,12 @@ fn add_atom(args: &AddArgs, offline: bool, out: &Output) -> anyhow::Result<()> {
         None => newest_release(&project, &mirrors, &source, uri.label(), offline)?,
     };
     let added = editor.add_atom(&source, uri.label(), &requirement)?;
-    say_added(out, uri.label(), added);
-    let (text, manifest) = editor.finish()?;
-    save(
+    finish(
         &project,
-        &text,
-        &manifest,
-        args.edit.no_lock,
-        args.edit.fetch,
+        editor,
+        uri.label(),
+        added,
+        args.edit,
         offline,
         out,
     )
@@ -319,11 +307,30 @@ fn newest_release(
     }
 }
 
-fn say_added(out: &Output, name: &Label, added: Added) {
+/// Say what was added, then lock and write.
+fn finish(
+    project: &Project,
+    editor: ManifestEditor,
+    name: &Label,
+    added: Added,
+    edit: EditArgs,
+    offline: bool,
+    out: &Output,
+) -> anyhow::Result<()> {
     let what = match added {
         Added::New => "added",
         Added::Replaced => "replaced",
         Added::Unchanged => "already there:",
     };
     out.status(format!("{what} `{name}`"));
+    let (text, manifest) = editor.finish()?;
+    save(
+        project,
+        &text,
+        &manifest,
+        edit.no_lock,
+        edit.fetch,
+        offline,
+        out,
+    )
 }

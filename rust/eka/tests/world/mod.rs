@@ -8,151 +8,89 @@
 pub mod project;
 
 use std::collections::BTreeMap;
-use std::io::{BufRead as _, BufReader, Write as _};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// A static file server on 127.0.0.1 that can be told to stall on a path
-/// and records every request.
+/// The files under a directory, served on 127.0.0.1 by nix-oracle's
+/// server: each read when it is requested (so that a test can change one
+/// under the server), each countable, and any of them can be made to stall.
 pub struct HttpServer {
-    pub port: u16,
-    pub root: PathBuf,
-    stalls: Arc<Mutex<BTreeMap<String, Duration>>>,
-    requests: Arc<Mutex<Vec<String>>>,
-    stop: Arc<AtomicBool>,
+    server: nix_oracle::http::Server,
+    root: PathBuf,
 }
 
 impl HttpServer {
-    /// Serve the files under `root`.
+    /// Serve every file under `root` (as it is now) at its relative path.
     pub fn start(root: &Path) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
-        let port = listener.local_addr().expect("local address").port();
-        let server = Self {
-            port,
+        let http = Self {
+            server: nix_oracle::http::Server::start(),
             root: root.to_path_buf(),
-            stalls: Arc::default(),
-            requests: Arc::default(),
-            stop: Arc::default(),
         };
-        let (root, stalls, requests, stop) = (
-            server.root.clone(),
-            Arc::clone(&server.stalls),
-            Arc::clone(&server.requests),
-            Arc::clone(&server.stop),
-        );
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                if stop.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(stream) = stream else { continue };
-                let (root, stalls, requests) =
-                    (root.clone(), Arc::clone(&stalls), Arc::clone(&requests));
-                std::thread::spawn(move || {
-                    let _ = serve(stream, &root, &stalls, &requests);
-                });
-            }
-        });
-        server
+        for path in http.paths() {
+            http.server
+                .route(&path, nix_oracle::http::Reply::File(root.join(&path[1..])));
+        }
+        http
     }
 
     /// `http://127.0.0.1:PORT/<path>`.
     pub fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}/{path}", self.port)
+        self.server.url(&format!("/{path}"))
     }
 
     /// Wait `delay` before answering requests for `/<path>`.
     pub fn stall(&self, path: &str, delay: Duration) {
-        self.stalls
-            .lock()
-            .unwrap()
-            .insert(format!("/{path}"), delay);
+        let file = nix_oracle::http::Reply::File(self.root.join(path));
+        self.server.route(
+            &format!("/{path}"),
+            nix_oracle::http::Reply::Stall {
+                delay,
+                then: Box::new(file),
+            },
+        );
     }
 
-    /// The paths requested so far, in order.
-    pub fn requests(&self) -> Vec<String> {
-        self.requests.lock().unwrap().clone()
+    /// Requests so far, over all files.
+    pub fn requests(&self) -> usize {
+        self.paths().iter().map(|p| self.server.hits(p)).sum()
     }
 
-    /// Forget the requests recorded so far.
-    pub fn clear_requests(&self) {
-        self.requests.lock().unwrap().clear();
+    /// Requests so far for `/<path>`.
+    pub fn hits(&self, path: &str) -> usize {
+        self.server.hits(&format!("/{path}"))
     }
 
-    /// Wait (up to 30 s) until `/<path>` has been requested.
-    pub fn wait_for_request(&self, path: &str) {
-        let wanted = format!("/{path}");
+    /// Wait (up to 30 s) until `/<path>` has had `count` requests.
+    pub fn wait_for_hits(&self, path: &str, count: usize) {
         let started = Instant::now();
-        while !self.requests().contains(&wanted) {
+        while self.hits(path) < count {
             assert!(
                 started.elapsed() < Duration::from_secs(30),
-                "nobody requested {wanted}"
+                "nobody requested /{path}"
             );
             std::thread::sleep(Duration::from_millis(20));
         }
     }
-}
 
-impl Drop for HttpServer {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        // Wake the accept loop so that it sees `stop`.
-        let _ = TcpStream::connect(("127.0.0.1", self.port));
-    }
-}
-
-fn serve(
-    stream: TcpStream,
-    root: &Path,
-    stalls: &Mutex<BTreeMap<String, Duration>>,
-    requests: &Mutex<Vec<String>>,
-) -> std::io::Result<()> {
-    let mut reader = BufReader::new(stream.try_clone()?);
-    let mut request_line = String::new();
-    reader.read_line(&mut request_line)?;
-    loop {
-        let mut header = String::new();
-        if reader.read_line(&mut header)? == 0 || header == "\r\n" || header == "\n" {
-            break;
-        }
-    }
-    let mut parts = request_line.split_whitespace();
-    let method = parts.next().unwrap_or_default().to_owned();
-    let target = parts.next().unwrap_or("/");
-    let path = target.split(['?', '#']).next().unwrap_or("/").to_owned();
-    requests.lock().unwrap().push(path.clone());
-    let stall = stalls.lock().unwrap().get(&path).copied();
-    if let Some(delay) = stall {
-        std::thread::sleep(delay);
-    }
-    let file = root.join(path.trim_start_matches('/'));
-    let mut stream = stream;
-    match std::fs::read(&file) {
-        Ok(body) if file.is_file() => {
-            write!(
-                stream,
-                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\n",
-                body.len()
-            )?;
-            if method != "HEAD" {
-                stream.write_all(&body)?;
+    /// `/`-prefixed paths of the files under the root.
+    fn paths(&self) -> Vec<String> {
+        fn walk(dir: &Path, prefix: &str, out: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let entry = entry.unwrap();
+                let name = format!("{prefix}/{}", entry.file_name().to_string_lossy());
+                if entry.file_type().unwrap().is_dir() {
+                    walk(&entry.path(), &name, out);
+                } else {
+                    out.push(name);
+                }
             }
         }
-        _ => {
-            let body = b"not found\n";
-            write!(
-                stream,
-                "HTTP/1.1 404 Not Found\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                body.len()
-            )?;
-            stream.write_all(body)?;
-        }
+        let mut out = Vec::new();
+        walk(&self.root, "", &mut out);
+        out
     }
-    stream.flush()
 }
 
 /// `git daemon` serving every repository under a directory, read-only.
@@ -217,32 +155,7 @@ pub fn free_port() -> u16 {
         .port()
 }
 
-/// Run `git` with a fixed identity and no user or system configuration.
-pub fn git(dir: &Path, args: &[&str]) -> String {
-    let output = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "fixture")
-        .env("GIT_AUTHOR_EMAIL", "fixture@example.org")
-        .env("GIT_COMMITTER_NAME", "fixture")
-        .env("GIT_COMMITTER_EMAIL", "fixture@example.org")
-        .env("GIT_AUTHOR_DATE", "2025-01-01T00:00:00Z")
-        .env("GIT_COMMITTER_DATE", "2025-01-01T00:00:00Z")
-        .output()
-        .expect("git must be installed to run this test");
-    assert!(
-        output.status.success(),
-        "git {args:?} in {} failed: {}",
-        dir.display(),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout)
-        .expect("utf-8")
-        .trim()
-        .to_owned()
-}
+pub use nix_oracle::git::git;
 
 /// A git repository at `dir` (created) whose `main` has one commit per
 /// `(file contents, tag)` entry, each tagged when a tag is given.
@@ -266,28 +179,15 @@ pub fn tagged_repository(dir: &Path, commits: &[(&str, Option<&str>)]) -> BTreeM
 
 /// A `.tar.gz` of `files` (path → contents) under one top-level directory.
 pub fn tarball(out: &Path, top: &str, files: &[(&str, &str)]) {
-    let staging = out.with_extension("staging");
+    let staging = tempfile::tempdir().unwrap();
     for (path, contents) in files {
-        let file = staging.join(top).join(path);
+        let file = staging.path().join(path);
         std::fs::create_dir_all(file.parent().unwrap()).unwrap();
         std::fs::write(&file, contents).unwrap();
     }
-    let status = Command::new("tar")
-        .arg("-C")
-        .arg(&staging)
-        .args([
-            "--sort=name",
-            "--mtime=@0",
-            "--owner=0",
-            "--group=0",
-            "-czf",
-        ])
-        .arg(out)
-        .arg(top)
-        .status()
-        .expect("tar must be installed to run this test");
-    assert!(status.success());
-    std::fs::remove_dir_all(&staging).unwrap();
+    let tar = nix_oracle::archive::tar(staging.path(), top, nix_oracle::archive::Order::Sorted);
+    let gz = nix_oracle::archive::compress(&tar, nix_oracle::archive::Compression::Gzip);
+    std::fs::write(out, gz).unwrap();
 }
 
 /// The eka binary with an isolated configuration and cache under `home`.
@@ -305,8 +205,7 @@ pub fn eka_command(home: &Path, dir: &Path, args: &[&str]) -> Command {
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env("XDG_CACHE_HOME", home.join("cache"))
         .env("EKA_CONFIG", home.join("config/eka/config.toml"))
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1");
+        .envs(nix_oracle::git::ISOLATION);
     command
 }
 
