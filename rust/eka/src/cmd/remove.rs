@@ -1,5 +1,7 @@
 //! `eka remove NAME…`: drop dependencies from `atom.toml` and `atom.lock`.
 
+use std::io::Write as _;
+
 use clap::Args;
 
 use atom_manifest::{ManifestEditor, Update};
@@ -53,8 +55,11 @@ pub fn save(
 ) -> anyhow::Result<()> {
     if no_lock {
         write_atomically(&project.manifest_path, text.as_bytes())?;
-        out.status(format!("wrote {}", project.manifest_path.display()));
-        return Ok(());
+        let path = project.manifest_path.display().to_string();
+        let report = serde_json::json!({ "manifest": path, "written": true, "lock": null });
+        return out.result(&report, |w| {
+            writeln!(w, "wrote {path} (atom.lock left as it is)")
+        });
     }
     let resolution = Resolution {
         manifest_path: &project.manifest_path,
