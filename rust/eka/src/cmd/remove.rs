@@ -1,7 +1,5 @@
 //! `eka remove NAME…`: drop dependencies from `atom.toml` and `atom.lock`.
 
-use std::io::Write as _;
-
 use clap::Args;
 
 use atom_manifest::{ManifestEditor, Update};
