@@ -264,3 +264,16 @@ fn no_lock_edits_the_manifest_only_and_reports_it() {
             .contains("x = ")
     );
 }
+
+#[test]
+fn the_repository_s_own_lock_is_up_to_date() {
+    let home = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let output = eka(home.path(), &root, &["lock", "--locked", "--offline"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout(&output).starts_with("atom.lock is up to date"),
+        "{}",
+        stdout(&output)
+    );
+}
