@@ -15,6 +15,9 @@ let
       (root + "/clippy.toml")
       (root + "/rustfmt.toml")
       (root + "/.config/nextest.toml")
+      # Tests check that the repository's own pins parse and are up to date.
+      (root + "/atom.toml")
+      (root + "/atom.lock")
       (lib.fileset.fileFilter (file: !(file.hasExt "nix")) (root + "/rust"))
     ];
   };
