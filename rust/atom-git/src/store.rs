@@ -212,7 +212,13 @@ impl GitStore {
         for (atom, fetch) in candidates.into_iter().zip(atom_fetches) {
             let checked = fetch.and_then(|url| {
                 let query = Query::new(atom.label.clone(), atom.version.clone());
-                let claim = accepted.get(&atom.label).copied();
+                // A label whose new claim was refused has no accepted claim:
+                // its atoms are checked against the origin's claim, so that
+                // they fail as `resolve` would, with the claim's own error.
+                let claim = accepted
+                    .get(&atom.label)
+                    .copied()
+                    .or_else(|| theirs.merged.claim(&atom.label));
                 verify::atom(&repo, &url, &query, claim, atom.commit)
             });
             match checked {

@@ -9,7 +9,7 @@
 mod common;
 
 use atom_core::{AtomSource, AtomStore, Query};
-use atom_git::{Error, GitRegistry, GitStore};
+use atom_git::{Check, Error, GitRegistry, GitStore};
 use common::{bare, git, git_stdin, key, label, project, publish, push_all};
 
 fn origin(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf, GitRegistry) {
@@ -139,6 +139,46 @@ fn a_tampered_origin_is_refused_and_the_store_keeps_what_it_verified() {
             &["rev-parse", "--verify", "-q", "refs/eka/atoms/b/2.0.0"]
         )
         .is_err()
+    );
+}
+
+#[test]
+fn atoms_under_a_refused_claim_fail_with_the_claims_own_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, remote, _) = origin(dir.path());
+    // a's claim edited after signing: still JSON, still a claim, but no
+    // longer what the key signed.
+    let claim = git(&remote, &["cat-file", "blob", "refs/eka/claims/a"]);
+    let edited = claim.replacen(r#""label":"a""#, r#""label":"c""#, 1);
+    assert_ne!(edited, claim);
+    let blob = git_stdin(
+        &remote,
+        &["hash-object", "-w", "--stdin"],
+        edited.as_bytes(),
+    );
+    git(&remote, &["update-ref", "refs/eka/claims/a", &blob]);
+
+    let store = GitStore::open(dir.path().join("store.git")).unwrap();
+    let report = store
+        .sync(&store.source(vec![remote.display().to_string()]))
+        .unwrap();
+    assert_eq!(names(&report.atoms.added), ["b@1.0.0"]);
+    assert_eq!(report.claims.refused.len(), 1);
+    assert_eq!(report.atoms.refused.len(), 1);
+    for error in [
+        &report.claims.refused[0].error,
+        &report.atoms.refused[0].error,
+    ] {
+        let check = &error.as_verify().expect("a failed check").check;
+        assert!(matches!(check, Check::ClaimSignature(_)), "{error}");
+        assert!(error.to_string().contains("refs/eka/claims/a"), "{error}");
+    }
+    assert_eq!(
+        git(
+            store.path(),
+            &["for-each-ref", "--format=%(refname)", "refs/eka/"]
+        ),
+        "refs/eka/atoms/b/1.0.0\nrefs/eka/claims/b"
     );
 }
 
