@@ -380,6 +380,26 @@ pub enum Check {
     },
 }
 
+impl Check {
+    /// A short, stable name of the check, for machine-readable reports
+    /// (`claim-signature`, `publish-key`, `dig`, …).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::ClaimMissing { .. } => "claim-missing",
+            Self::Object { .. } => "object",
+            Self::ClaimSignature(_) => "claim-signature",
+            Self::ClaimLabel { .. } => "claim-label",
+            Self::Anchor { .. } => "anchor",
+            Self::AtomId { .. } => "atom-id",
+            Self::Commit(_) => "commit",
+            Self::PublishSignature(_) => "publish-signature",
+            Self::PublishKey(_) => "publish-key",
+            Self::PublishRef { .. } => "publish-ref",
+            Self::Dig { .. } | Self::DigUnavailable { .. } => "dig",
+        }
+    }
+}
+
 impl VerifyError {
     pub(crate) fn boxed(atom: String, name: String, location: &str, check: Check) -> Error {
         Error::Verify(Box::new(Self {

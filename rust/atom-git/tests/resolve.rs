@@ -180,6 +180,7 @@ fn hostile_a_ref_moved_to_a_commit_whose_tree_differs_from_its_dig() {
 
     let err = world.refusal(&query("1.0.0"));
     assert!(matches!(check_of(&err), Check::Dig { .. }), "{err}");
+    assert_eq!(check_of(&err).name(), "dig");
     let text = err.to_string();
     assert!(text.contains("dig check failed"), "{text}");
     assert!(text.contains("hello@1.0.0"), "{text}");
@@ -223,6 +224,7 @@ fn hostile_a_publish_signed_by_another_key() {
 
     let err = world.refusal(&query("1.1.0"));
     assert!(matches!(check_of(&err), Check::PublishKey(_)), "{err}");
+    assert_eq!(check_of(&err).name(), "publish-key");
     assert!(
         err.to_string().contains("publish key check failed"),
         "{err}"
@@ -251,6 +253,7 @@ fn hostile_a_claim_blob_edited_after_signing() {
 
     let err = world.refusal(&query("1.0.0"));
     assert!(matches!(check_of(&err), Check::ClaimSignature(_)), "{err}");
+    assert_eq!(check_of(&err).name(), "claim-signature");
     assert!(
         err.to_string().contains("claim signature check failed"),
         "{err}"
@@ -330,6 +333,7 @@ fn hostile_a_remote_whose_genesis_differs_from_the_lock_anchor() {
         .resolve(&query("1.0.0").with_id(world.id.clone()))
         .unwrap_err();
     assert!(matches!(check_of(&err), Check::AtomId { .. }), "{err}");
+    assert_eq!(check_of(&err).name(), "atom-id");
 }
 
 #[test]
@@ -344,6 +348,7 @@ fn hostile_an_atom_without_a_claim_or_with_parents() {
         matches!(check_of(&err), Check::ClaimMissing { .. }),
         "{err}"
     );
+    assert_eq!(check_of(&err).name(), "claim-missing");
 
     let commit = "refs/eka/atoms/hello/1.1.0";
     let message = git(&world.remote, &["log", "-1", "--format=%B", commit]);
@@ -357,6 +362,7 @@ fn hostile_an_atom_without_a_claim_or_with_parents() {
     git(&world.remote, &["update-ref", commit, &forged]);
     let err = world.refusal(&query("1.1.0"));
     assert!(matches!(check_of(&err), Check::Commit(_)), "{err}");
+    assert_eq!(check_of(&err).name(), "commit");
     assert!(err.to_string().contains("has parents"), "{err}");
 }
 
