@@ -6,6 +6,7 @@
 # checks/offline/service-units.sh).
 {
   allegedly = ./allegedly.nix;
+  atom-mirror = ./atom-mirror.nix;
   microcosm-constellation = ./microcosm-constellation.nix;
   microcosm-slingshot = ./microcosm-slingshot.nix;
   microcosm-spacedust = ./microcosm-spacedust.nix;

@@ -1,4 +1,4 @@
-# The systemd units of the ATproto service modules, rendered offline through
+# The systemd units of the service modules, rendered offline through
 # the very functions the modules use (modules/units/*.nix): each has the
 # settings its configuration asks for, and each scores ≤ 1.5 in
 # `systemd-analyze security --offline=true`.
@@ -14,7 +14,7 @@ out = sys.argv[2]
 os.makedirs(out)
 failed = False
 for case in cases:
-    path = os.path.join(out, case["name"] + ".service")
+    path = os.path.join(out, case["name"] + "." + case.get("kind", "service"))
     with open(path, "w") as f:
         f.write(case["unit"])
     lines = set(case["unit"].splitlines())
@@ -28,9 +28,9 @@ for case in cases:
             print(f"FAIL: {case['name']}: unexpected line: {bad[0]}", file=sys.stderr)
             failed = True
     if not failed:
-        print(f"ok: {case['name']}: {len(case['contains'])} expected lines, {len(case['lacks'])} absent")
+        print(f"ok: {os.path.basename(path)}: {len(case['contains'])} expected lines, {len(case['lacks'])} absent")
 if failed:
-    print("\n".join(f"--- {c['name']}\n{c['unit']}" for c in cases), file=sys.stderr)
+    print("\n".join(f"--- {c['name']}.{c.get('kind', 'service')}\n{c['unit']}" for c in cases), file=sys.stderr)
     sys.exit(1)
 PY
 
@@ -60,6 +60,17 @@ expect_nix_error "constellation backups of the memory backend are refused" \
 expect_nix_error "constellation backups.keep without an interval is refused" \
   'backups.keep needs backups.intervalHours' \
   "builtins.deepSeq ((${units}) ($base // { backups = { enable = true; directory = \"/var/lib/b\"; intervalHours = null; keep = 2; }; })) true"
+mirror='import <root/modules/units/atom-mirror.nix> { hardening = (import <root/nix>).systemd.hardening; }'
+mirror_cfg='{ package = "/nix/store/x"; gitPackage = "/nix/store/y"; interval = "hourly"; listenAddress = "127.0.0.1"; port = 9418; }'
+expect_nix_error "an atom mirror without sources is refused" \
+  'services.atom-mirror.sources is empty' \
+  "builtins.deepSeq ((${mirror}) (${mirror_cfg} // { sources = { }; })) true"
+expect_nix_error "an atom mirror source without URLs is refused" \
+  'services.atom-mirror.sources.company has no URLs' \
+  "builtins.deepSeq ((${mirror}) (${mirror_cfg} // { sources.company = [ ]; })) true"
+expect_nix_error "an atom mirror source name that eka would refuse is refused" \
+  'services.atom-mirror.sources: `my source` is not a source name' \
+  "builtins.deepSeq ((${mirror}) (${mirror_cfg} // { sources.\"my source\" = [ \"/srv/a\" ]; })) true"
 expect_nix_error "a listen address without a port is refused" \
   '`localhost` is not a listen address' \
   '(import <root/modules/units/lib.nix>).parseBind "localhost"'
