@@ -188,6 +188,12 @@ pub enum Command {
         eka remove auth-service\n  \
         eka remove nixpkgs installer --no-lock")]
     Remove(crate::cmd::remove::RemoveArgs),
+
+    /// Run a mirror of atom sources that verifies every atom before it serves it.
+    #[command(after_help = "Examples:\n  \
+        eka mirror sync --config /etc/atom-mirror.toml\n  \
+        eka mirror sync --help")]
+    Mirror(crate::cmd::mirror::MirrorArgs),
 }
 
 /// A mistake in how eka was invoked that clap cannot see (for example two

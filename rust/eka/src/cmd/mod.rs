@@ -6,6 +6,7 @@ pub mod coz;
 pub mod hash;
 pub mod key;
 pub mod lock;
+pub mod mirror;
 pub mod prefetch;
 pub mod remove;
 pub mod uri;
@@ -34,5 +35,6 @@ pub fn run(cli: Cli, out: &Output) -> anyhow::Result<()> {
         Command::Verify(args) => verify::run(&args, cli.global.offline, out),
         Command::Add(args) => add::run(&args, cli.global.offline, out),
         Command::Remove(args) => remove::run(&args, cli.global.offline, out),
+        Command::Mirror(args) => mirror::run(&args, cli.global.offline, out),
     }
 }
