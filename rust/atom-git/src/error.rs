@@ -250,6 +250,12 @@ impl Error {
         }
     }
 
+    /// This error and its causes on one line (`a: b: c`), for logs and
+    /// reports.
+    pub fn one_line(&self) -> String {
+        chain(self)
+    }
+
     /// The verification failure, if this is one.
     pub fn as_verify(&self) -> Option<&VerifyError> {
         match self {
@@ -408,5 +414,23 @@ impl VerifyError {
             location: location.to_owned(),
             check,
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_line_joins_the_causes_without_repeating_them() {
+        let error = Error::remote(
+            "list",
+            "git://example.org/atoms",
+            Error::git("connection refused", std::io::Error::other("port 9418")),
+        );
+        assert_eq!(
+            error.one_line(),
+            "cannot list git://example.org/atoms: connection refused: port 9418"
+        );
     }
 }
