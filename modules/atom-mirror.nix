@@ -7,6 +7,7 @@
 let
   cfg = config.services.atom-mirror;
   inherit (lib) mkOption mkEnableOption mkPackageOption mkIf types;
+  opts = import ./lib/options.nix { inherit lib; };
   units = import ./units/atom-mirror.nix {
     inherit ((import ../nix).systemd) hardening;
   };
@@ -56,11 +57,7 @@ in
       description = "Port the git daemon listens on (git://).";
     };
 
-    openFirewall = mkOption {
-      type = types.bool;
-      default = false;
-      description = "Open {option}`port` in the firewall.";
-    };
+    openFirewall = opts.openFirewall "{option}`port`";
   };
 
   config = mkIf cfg.enable (

@@ -108,6 +108,24 @@ pub enum RefusalKind {
     MirrorsDisagree,
 }
 
+impl SourceStatus {
+    /// A source at `urls` before it is synced: not ok, nothing held.
+    pub fn new(urls: Vec<String>) -> Self {
+        Self {
+            urls,
+            ok: false,
+            last_success: None,
+            atoms: 0,
+            claims: 0,
+            added: Vec::new(),
+            refused: 0,
+            unreachable: Vec::new(),
+            ignored: Vec::new(),
+            error: None,
+        }
+    }
+}
+
 impl Status {
     /// Carry `last_success` over from the previous status file at `path`
     /// (if this run did not succeed itself), for the mirror and each source.
@@ -211,18 +229,9 @@ mod tests {
     }
 
     fn status(ok: bool) -> Status {
-        let source = SourceStatus {
-            urls: vec!["/a".into()],
-            ok,
-            last_success: ok.then(|| "2026-01-02T00:00:00Z".into()),
-            atoms: 0,
-            claims: 0,
-            added: Vec::new(),
-            refused: 0,
-            unreachable: Vec::new(),
-            ignored: Vec::new(),
-            error: None,
-        };
+        let mut source = SourceStatus::new(vec!["/a".into()]);
+        source.ok = ok;
+        source.last_success = ok.then(|| "2026-01-02T00:00:00Z".into());
         Status {
             version: VERSION,
             store: "s".into(),

@@ -26,18 +26,7 @@ pub fn run(config: &MirrorConfig, out: &Output) -> anyhow::Result<Status> {
     for (name, urls) in &config.sources {
         out.status(format_args!("syncing {name} from {}", urls.join(", ")));
         let origin = store.source(urls.clone());
-        let mut source = SourceStatus {
-            urls: urls.clone(),
-            ok: false,
-            last_success: None,
-            atoms: 0,
-            claims: 0,
-            added: Vec::new(),
-            refused: 0,
-            unreachable: Vec::new(),
-            ignored: Vec::new(),
-            error: None,
-        };
+        let mut source = SourceStatus::new(urls.clone());
         match store.sync(&origin) {
             Ok(report) => {
                 // Listed already (and kept) by the sync: no second round trip.
@@ -46,7 +35,7 @@ pub fn run(config: &MirrorConfig, out: &Output) -> anyhow::Result<Status> {
                     .failures()
                     .map(|(url, err)| Unreachable {
                         url: url.to_owned(),
-                        error: error_text(err),
+                        error: err.one_line(),
                     })
                     .collect();
                 let before = refusals.len();
@@ -74,11 +63,11 @@ pub fn run(config: &MirrorConfig, out: &Output) -> anyhow::Result<Status> {
                         check: None,
                         held: None,
                         offered: Some(second.to_string()),
-                        reason: error_text(&err),
+                        reason: err.one_line(),
                     });
                     source.refused = 1;
                 }
-                source.error = Some(error_text(&err));
+                source.error = Some(err.one_line());
             }
         }
         source.ok = source.error.is_none() && source.refused == 0;
@@ -178,7 +167,7 @@ fn refusal(source: &str, name: String, offered: Option<ObjectId>, error: &Error)
         check,
         held,
         offered: offered.map(|id| id.to_string()),
-        reason: error_text(error),
+        reason: error.one_line(),
     }
 }
 
@@ -205,19 +194,4 @@ fn name_conflicts(refusals: &mut [Refusal], held: &BTreeMap<String, (String, Obj
             offered = refusal.offered.as_deref().unwrap_or("another object"),
         );
     }
-}
-
-/// An error and its causes on one line.
-fn error_text(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.contains(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
-    }
-    text
 }
