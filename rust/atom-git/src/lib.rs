@@ -91,6 +91,8 @@ pub mod refs;
 mod registry;
 mod source;
 mod store;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod tls;
 mod transport;
 mod verify;

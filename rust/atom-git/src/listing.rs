@@ -163,12 +163,17 @@ impl SourceListing {
                 .extend(listing.unrecognised.iter().cloned());
         }
         if !answered {
-            return Err(Error::Unreachable(
-                mirrors
-                    .into_iter()
-                    .filter_map(|(url, listing)| listing.err().map(|err| (url, err)))
-                    .collect(),
-            ));
+            let mut failures: Vec<(String, Error)> = mirrors
+                .into_iter()
+                .filter_map(|(url, listing)| listing.err().map(|err| (url, err)))
+                .collect();
+            // One mirror: its own error says it all.
+            if failures.len() == 1
+                && let Some((_, error)) = failures.pop()
+            {
+                return Err(error);
+            }
+            return Err(Error::Unreachable(failures));
         }
         Ok(Self { mirrors, merged })
     }

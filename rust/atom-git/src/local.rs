@@ -48,6 +48,8 @@ pub(crate) fn open_or_init_bare(path: &Path) -> Result<gix::Repository, Error> {
             )
         })
     } else {
+        std::fs::create_dir_all(path)
+            .map_err(|err| Error::git(format!("cannot create {}", path.display()), err))?;
         gix::init_bare(path).map_err(|err| {
             Error::git(
                 format!("cannot create a bare git repository at {}", path.display()),

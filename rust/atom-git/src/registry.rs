@@ -118,6 +118,26 @@ impl GitRegistry {
         self.path.display().to_string()
     }
 
+    /// The URL of the remote configured as `name` in this repository
+    /// (its push URL, else its fetch URL), if there is one.
+    pub fn configured_remote(&self, name: &str) -> Option<String> {
+        let repo = self.repo();
+        let remote = repo.find_remote(name).ok()?;
+        remote
+            .url(gix::remote::Direction::Push)
+            .or_else(|| remote.url(gix::remote::Direction::Fetch))
+            .map(|url| url.to_bstring().to_string())
+    }
+
+    /// The verified claim of `label` in this repository, if it has one.
+    pub fn claim_of(&self, label: &Label) -> Result<Option<VerifiedClaim>, Error> {
+        let repo = self.repo();
+        let Some(blob) = local::target(&repo, &claim_ref(label)?)? else {
+            return Ok(None);
+        };
+        verify::claim(&repo, &self.location(), label, blob, Expect::default()).map(Some)
+    }
+
     /// The atom refs of this repository.
     pub fn listing(&self) -> Result<Listing, Error> {
         local::listing(&self.repo())

@@ -377,11 +377,27 @@ fn an_unreachable_mirror_is_skipped_when_another_answers() {
     let failures: Vec<_> = listing.failures().map(|(url, _)| url).collect();
     assert_eq!(failures, [missing.as_str()]);
 
-    let only_missing = common::source(world.dir.path(), &[&missing]);
-    let err = only_missing.discover().unwrap_err();
+    let other_missing = world.dir.path().join("gone.git").display().to_string();
+    let none_answer = common::source(world.dir.path(), &[&missing, &other_missing]);
+    let err = none_answer.discover().unwrap_err().to_string();
+    assert!(err.contains("no mirror of the source answered"), "{err}");
     assert!(
-        err.to_string().contains("no mirror of the source answered"),
+        err.contains(&format!("\n  {missing}: cannot list {missing}")),
         "{err}"
     );
-    assert!(err.to_string().contains(&missing), "{err}");
+    assert!(
+        err.contains(&format!("\n  {other_missing}: cannot list")),
+        "{err}"
+    );
+
+    // With a single mirror, its own error is the error.
+    let err = common::source(world.dir.path(), &[&missing])
+        .discover()
+        .unwrap_err();
+    assert!(matches!(err, Error::Remote { .. }), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with(&format!("cannot list {missing}")),
+        "{err}"
+    );
 }
