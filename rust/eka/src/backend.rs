@@ -75,7 +75,7 @@ impl Backends {
             let dir = tempfile::tempdir().context("cannot create a temporary repository")?;
             (dir.path().join("atoms.git"), Some(dir))
         } else {
-            (cache.join("atoms.git"), None)
+            (crate::paths::atom_cache()?, None)
         };
         Ok(Self {
             atoms: GitAtoms {
@@ -147,7 +147,7 @@ impl GitAtoms {
 }
 
 /// Whether a mirror is reached without the network: a path or `file://`.
-fn is_local(mirror: &str) -> bool {
+pub fn is_local(mirror: &str) -> bool {
     mirror.starts_with("file://")
         || mirror.starts_with('/')
         || mirror.starts_with("./")

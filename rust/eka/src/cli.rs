@@ -104,6 +104,72 @@ pub enum Command {
     )]
     Key(crate::cmd::key::KeyArgs),
 
+    /// Check that this repository is ready to publish atoms: key, anchor, claims.
+    #[command(
+        long_about = "Check that this repository is ready to publish atoms from, and show its anchor.\n\n\
+            The anchor is the repository's first commit (following first parents from HEAD);\n\
+            every claim made here names it. eka init also checks that the signing key loads\n\
+            and lists the labels already claimed. It changes nothing.",
+        after_help = "Examples:\n  \
+            eka init\n  \
+            eka init --key ./release-key.json --json"
+    )]
+    Init(crate::cmd::init::InitArgs),
+
+    /// Create an atom: a directory with an `atom.toml` skeleton.
+    #[command(
+        disable_version_flag = true,
+        after_help = "Examples:\n  \
+            eka new hello                          # ./hello/atom.toml, tag \"hello\", version 0.1.0\n  \
+            eka new pkgs/tool --tag my-tool --version 1.0.0 --description \"A tool\"\n  \
+            eka new . --tag this-repo"
+    )]
+    New(crate::cmd::new::NewArgs),
+
+    /// Claim labels in this repository with your key (prints each atom's id).
+    #[command(
+        long_about = "Claim labels in this repository with your key, and print each atom's id.\n\n\
+            A claim is a signed statement that your key owns LABEL in this repository; it is\n\
+            stored at refs/eka/claims/LABEL and its digest is the atom's id. Claiming is\n\
+            reproducible: the same key, label and repository always give the same claim, so\n\
+            claiming again changes nothing. A label claimed by another key is refused.",
+        after_help = "Examples:\n  \
+            eka claim                    # the tag of ./atom.toml\n  \
+            eka claim hello world\n  \
+            eka claim --json hello"
+    )]
+    Claim(crate::cmd::claim::ClaimArgs),
+
+    /// Publish atoms as committed at HEAD; with --remote, push them in one push.
+    #[command(
+        long_about = "Publish atoms as committed at HEAD, and with --remote push them and their claims\n\
+            in one push.\n\n\
+            Each PATH is an atom directory whose atom.toml gives its tag and version. The\n\
+            version is stored at refs/eka/atoms/TAG/VERSION as a commit with no parents, the\n\
+            directory's own tree, and a publish signed by the claim's key whose `dig` is the\n\
+            hash of the tree's NAR. Publishing the same version again with the same tree\n\
+            changes nothing; with another tree it is refused (published versions are never\n\
+            replaced), here and on the remote.",
+        after_help = "Examples:\n  \
+            eka publish                              # the atom in .\n  \
+            eka publish hello world --remote origin\n  \
+            eka publish pkgs/* --remote git@github.com:me/atoms --json"
+    )]
+    Publish(crate::cmd::publish::PublishArgs),
+
+    /// List the atoms and versions a source offers (one ref listing, no download).
+    #[command(
+        long_about = "List the atoms and versions a source offers.\n\n\
+            One ref listing (refs/eka/*) is all it takes; no objects are downloaded and\n\
+            nothing is verified (resolution does that). SOURCE is a path, a URL or a\n\
+            `+alias/…` from [aliases] in the config file.",
+        after_help = "Examples:\n  \
+            eka list ../atoms\n  \
+            eka list git://git.example.com/atoms\n  \
+            eka list +gh/my-org/atoms --json"
+    )]
+    List(crate::cmd::list::ListArgs),
+
     /// Sign a payload with a key file, or verify a signed Coz message.
     #[command(after_help = "Examples:\n  \
         eka coz sign pay.json > message.json\n  \

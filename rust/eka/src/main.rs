@@ -13,6 +13,7 @@ mod output;
 mod paths;
 mod progress;
 mod project;
+mod repository;
 
 use std::process::ExitCode;
 

@@ -18,6 +18,11 @@ pub fn cache_dir() -> anyhow::Result<PathBuf> {
     base_dir("XDG_CACHE_HOME", ".cache").map(|dir| dir.join("eka"))
 }
 
+/// The bare repository atoms are fetched into (and listed through).
+pub fn atom_cache() -> anyhow::Result<PathBuf> {
+    cache_dir().map(|dir| dir.join("atoms.git"))
+}
+
 fn base_dir(var: &str, fallback_under_home: &str) -> anyhow::Result<PathBuf> {
     if let Some(dir) = std::env::var_os(var).map(PathBuf::from) {
         // The specification says relative values are invalid and must be ignored.

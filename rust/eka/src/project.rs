@@ -126,6 +126,35 @@ pub fn write_atomically(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Create `path` with `contents` and permissions `mode`, complete or not
+/// at all, and only if it does not exist: the bytes go to a temporary file
+/// in the same directory (private from the start), which is then linked
+/// into place — linking, unlike renaming, fails with
+/// [`std::io::ErrorKind::AlreadyExists`] if `path` appeared meanwhile. The
+/// directory must exist.
+#[cfg(unix)]
+pub fn write_new(path: &Path, contents: &[u8], mode: u32) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut file = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    file.write_all(contents)?;
+    file.as_file().sync_all()?;
+    file.as_file()
+        .set_permissions(std::fs::Permissions::from_mode(mode))?;
+    file.persist_noclobber(path).map_err(|err| err.error)?;
+    Ok(())
+}
+
 /// A new file is readable by everyone (a temporary file is private).
 #[cfg(unix)]
 fn default_permissions() -> Option<std::fs::Permissions> {
@@ -171,6 +200,22 @@ mod tests {
         assert_eq!(std::fs::read(&path).unwrap(), b"new");
         let mode = std::fs::metadata(&path).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o664);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn write_new_creates_with_its_mode_and_never_overwrites() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("key.json");
+        write_new(&path, b"first", 0o600).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        let err = write_new(&path, b"second", 0o600).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::AlreadyExists);
+        assert_eq!(std::fs::read(&path).unwrap(), b"first");
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1, "no temporary file is left behind");
     }
 
     #[test]

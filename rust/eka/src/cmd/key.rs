@@ -4,9 +4,8 @@
 //! found at `--out`/`--key`, else `$EKA_KEY`, else
 //! `$XDG_CONFIG_HOME/eka/key.json`.
 
-use std::fs::{self, OpenOptions};
-use std::io::Write as _;
-use std::os::unix::fs::{DirBuilderExt as _, OpenOptionsExt as _, PermissionsExt as _};
+use std::fs;
+use std::os::unix::fs::{DirBuilderExt as _, PermissionsExt as _};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, anyhow, bail};
@@ -194,41 +193,17 @@ fn show(args: &ShowArgs, out: &Output) -> anyhow::Result<()> {
     out.result(&summary, |w| summary.write_human(w))
 }
 
-/// Write `contents` to the new file `path`, readable only by its owner from
-/// the moment it exists, and complete or not at all: the bytes go to a
-/// temporary file in the same directory, which is then linked into place —
-/// and linking, unlike renaming, fails if `path` appeared meanwhile.
+/// Write `contents` to the new file `path`, readable only by its owner,
+/// creating its directory (also owner-only) if needed.
 fn write_new_private_file(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(&dir)
-        .with_context(|| format!("cannot create {}", dir.display()))?;
-    let name = path
-        .file_name()
-        .ok_or_else(|| anyhow!("{} names no file", path.display()))?;
-    let temp = dir.join(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let written = (|| {
-        let mut file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&temp)?;
-        file.write_all(contents)?;
-        file.sync_all()?;
-        fs::hard_link(&temp, path)
-    })();
-    // The temporary name goes whether or not the link was made.
-    let _ = fs::remove_file(&temp);
-    written.map_err(|err| match err.kind() {
+    if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    crate::project::write_new(path, contents, 0o600).map_err(|err| match err.kind() {
         std::io::ErrorKind::AlreadyExists => already_exists(path),
         _ => anyhow!("cannot write {}: {err}", path.display()),
     })

@@ -1,13 +1,18 @@
 //! One module per subcommand; [`run`] dispatches to them.
 
 pub mod add;
+pub mod claim;
 pub mod completions;
 pub mod coz;
 pub mod hash;
+pub mod init;
 pub mod key;
+pub mod list;
 pub mod lock;
 pub mod mirror;
+pub mod new;
 pub mod prefetch;
+pub mod publish;
 pub mod remove;
 pub mod uri;
 pub mod verify;
@@ -36,5 +41,10 @@ pub fn run(cli: Cli, out: &Output) -> anyhow::Result<()> {
         Command::Add(args) => add::run(&args, cli.global.offline, out),
         Command::Remove(args) => remove::run(&args, cli.global.offline, out),
         Command::Mirror(args) => mirror::run(&args, cli.global.offline, out),
+        Command::Init(args) => init::run(&args, out),
+        Command::New(args) => new::run(&args, out),
+        Command::Claim(args) => claim::run(&args, out),
+        Command::Publish(args) => publish::run(&args, out),
+        Command::List(args) => list::run(&args, cli.global.offline, out),
     }
 }
