@@ -89,9 +89,10 @@
           # Nix store of their own and run from checks/run instead.
           nextest = craneLib.cargoNextest (commonArgs // {
             inherit cargoArtifacts;
-            # The git backend's tests build repositories and serve them with
-            # `git daemon` on loopback.
-            nativeBuildInputs = (commonArgs.nativeBuildInputs or [ ]) ++ [ pkgs.git ];
+            # The git backend's tests build repositories and serve them on
+            # loopback with `git daemon` and `git http-backend` (behind
+            # Python's CGI server).
+            nativeBuildInputs = (commonArgs.nativeBuildInputs or [ ]) ++ [ pkgs.git pkgs.python3 ];
             cargoNextestExtraArgs = "--workspace --no-tests=pass -E 'not binary(/^oracle_/)'";
           });
 

@@ -110,21 +110,21 @@ pub fn object_count(repo: &Path) -> u64 {
         .sum()
 }
 
-/// A `git daemon` serving every repository under a directory on
-/// 127.0.0.1, stopped when dropped.
+/// A server on 127.0.0.1 for every repository under a directory — `git
+/// daemon`, or `git http-backend` behind Python's CGI server — stopped
+/// when dropped.
 #[derive(Debug)]
 pub struct Daemon {
     child: Child,
+    /// The port it listens on.
     pub port: u16,
+    prefix: String,
 }
 
 impl Daemon {
+    /// `git daemon` (pushes enabled) serving `base`.
     pub fn serve(base: &Path) -> Self {
-        let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = free_port();
         let child = git_command(base)
             .arg("daemon")
             .arg(format!("--base-path={}", base.display()))
@@ -141,21 +141,59 @@ impl Daemon {
             .stderr(Stdio::null())
             .spawn()
             .expect("git daemon must be available for these tests");
-        let daemon = Self { child, port };
+        Self::started(child, port, format!("git://127.0.0.1:{port}/"))
+    }
+
+    /// git's smart HTTP (`git http-backend`, read-only) serving `base`,
+    /// behind the CGI server of Python's `http.server`.
+    pub fn serve_http(base: &Path) -> Self {
+        let site = base.join(".http");
+        let script = site.join("cgi-bin/git");
+        std::fs::create_dir_all(script.parent().unwrap()).unwrap();
+        std::fs::write(&script, "#!/bin/sh\nexec git http-backend\n").unwrap();
+        std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .unwrap();
+        let port = free_port();
+        // Without fork, Python runs the CGI script as this user (with fork
+        // and as root it would switch to `nobody`).
+        let server = "import http.server, sys\n\
+            class Handler(http.server.CGIHTTPRequestHandler):\n    have_fork = False\n\
+            http.server.test(HandlerClass=Handler, port=int(sys.argv[1]), bind='127.0.0.1')\n";
+        let child = Command::new("python3")
+            .args(["-c", server])
+            .arg(port.to_string())
+            .current_dir(&site)
+            .env("GIT_PROJECT_ROOT", base)
+            .env("GIT_HTTP_EXPORT_ALL", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("python3 must be available for the HTTP tests");
+        Self::started(child, port, format!("http://127.0.0.1:{port}/cgi-bin/git/"))
+    }
+
+    fn started(child: Child, port: u16, prefix: String) -> Self {
+        let daemon = Self {
+            child,
+            port,
+            prefix,
+        };
         let started = Instant::now();
         while TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_err() {
             assert!(
                 started.elapsed() < Duration::from_secs(10),
-                "git daemon did not start listening on port {port}"
+                "the server did not start listening on port {port}"
             );
             std::thread::sleep(Duration::from_millis(20));
         }
         daemon
     }
 
-    /// The `git://` URL of the repository `name` under the base path.
+    /// The URL of the repository `name` under the base path.
     pub fn url(&self, name: &str) -> String {
-        format!("git://127.0.0.1:{}/{name}", self.port)
+        format!("{}{name}", self.prefix)
     }
 }
 
@@ -164,4 +202,12 @@ impl Drop for Daemon {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }

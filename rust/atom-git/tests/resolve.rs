@@ -150,6 +150,27 @@ fn resolve_verifies_over_every_transport_and_reuses_what_is_cached() {
 }
 
 #[test]
+fn discover_and_resolve_over_smart_http() {
+    let world = World::new();
+    let server = Daemon::serve_http(&world.dir.path().join("served"));
+    let url = server.url("remote.git");
+    let source = source(world.dir.path(), &[&url]);
+    assert_eq!(
+        listed(&source),
+        ["hello@1.0.0", "hello@1.1.0", "world@0.1.0"]
+    );
+    let atom = source
+        .resolve(&query("1.1.0").with_id(world.id.clone()))
+        .unwrap()
+        .expect("published");
+    assert_eq!(atom.location, url);
+    assert_eq!(
+        atom.rev.to_string(),
+        git(&world.repo, &["rev-parse", "refs/eka/atoms/hello/1.1.0"])
+    );
+}
+
+#[test]
 fn an_unpublished_version_is_none() {
     let world = World::new();
     let source = source(world.dir.path(), &[&world.url()]);
