@@ -91,18 +91,8 @@ impl Project {
 /// (or a crash, or a kill) sees the old file or the new one, never a mix.
 /// The file keeps the permissions of the one it replaces (0644 when new).
 pub fn write_atomically(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut file = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(".tmp")
-        .tempfile_in(dir)
+    let dir = directory_of(path);
+    let mut file = temp_beside(path)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
     let permissions = match std::fs::metadata(path) {
         Ok(meta) => Some(meta.permissions()),
@@ -135,24 +125,34 @@ pub fn write_atomically(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
 #[cfg(unix)]
 pub fn write_new(path: &Path, contents: &[u8], mode: u32) -> std::io::Result<()> {
     use std::os::unix::fs::PermissionsExt as _;
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut file = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
+    let mut file = temp_beside(path)?;
     file.write_all(contents)?;
     file.as_file().sync_all()?;
     file.as_file()
         .set_permissions(std::fs::Permissions::from_mode(mode))?;
     file.persist_noclobber(path).map_err(|err| err.error)?;
     Ok(())
+}
+
+/// The directory `path` is in.
+fn directory_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+/// A private temporary file beside `path` (`.<name>.XXXXXX.tmp`), so that
+/// renaming or linking it to `path` stays on one file system.
+fn temp_beside(path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".tmp")
+        .tempfile_in(directory_of(path))
 }
 
 /// A new file is readable by everyone (a temporary file is private).

@@ -55,16 +55,14 @@ pub fn run(args: &NewArgs, out: &Output) -> anyhow::Result<()> {
     Manifest::parse(&file, &text).map_err(|diagnostics| anyhow!("{diagnostics}"))?;
     std::fs::create_dir_all(&args.path)
         .with_context(|| format!("cannot create {}", args.path.display()))?;
-    crate::project::write_new(&file, text.as_bytes(), 0o644).map_err(|err| {
-        match err.kind() {
-            std::io::ErrorKind::AlreadyExists => {
-                anyhow!(
-                    "{} already exists; eka new never overwrites a manifest",
-                    file.display()
-                )
-            }
-            _ => anyhow!("cannot write {}: {err}", file.display()),
+    crate::project::write_new(&file, text.as_bytes(), 0o644).map_err(|err| match err.kind() {
+        std::io::ErrorKind::AlreadyExists => {
+            anyhow!(
+                "{} already exists; eka new never overwrites a manifest",
+                file.display()
+            )
         }
+        _ => anyhow!("cannot write {}: {err}", file.display()),
     })?;
     out.status(format_args!("created {}", file.display()));
     let created = Created {
