@@ -196,6 +196,74 @@ fn sync_copies_verified_atoms_and_a_second_daemon_serves_them() {
     assert_eq!(status["sources"]["company"]["atoms"], 3);
 }
 
+/// Connections (one upload-pack session each) a `git daemon --verbose`
+/// logged so far.
+fn sessions(log: &Path) -> usize {
+    std::fs::read_to_string(log)
+        .unwrap()
+        .matches("Request upload-pack for '/company.git'")
+        .count()
+}
+
+/// A `git daemon --verbose` serving `served/`, logging to `daemon.log`,
+/// stopped when dropped.
+struct LoggedDaemon {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl LoggedDaemon {
+    fn start(mirror: &Mirror, log: &Path) -> Self {
+        let port = world::free_port();
+        let child = std::process::Command::new("git")
+            .args([
+                "daemon",
+                "--reuseaddr",
+                "--export-all",
+                "--verbose",
+                "--listen=127.0.0.1",
+            ])
+            .arg(format!("--port={port}"))
+            .arg(format!("--base-path={}", mirror.path("served").display()))
+            .arg(mirror.path("served"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::fs::File::create(log).unwrap())
+            .spawn()
+            .expect("git daemon runs");
+        let daemon = Self { child, port };
+        let started = std::time::Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(started.elapsed().as_secs() < 10, "git daemon did not start");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        daemon
+    }
+}
+
+impl Drop for LoggedDaemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn one_listing_per_mirror_and_one_fetch_of_everything_new() {
+    let mirror = Mirror::new();
+    let log = mirror.path("daemon.log");
+    let daemon = LoggedDaemon::start(&mirror, &log);
+    let url = format!("git://127.0.0.1:{}/company.git", daemon.port);
+    mirror.configure(&[("company", &[&url])]);
+
+    succeeded(&mirror.sync(&[]));
+    assert_eq!(mirror.status()["sources"]["company"]["atoms"], 3);
+    // The daemon logs a session before it answers it: counting now is exact.
+    assert_eq!(sessions(&log), 2, "one listing, one fetch");
+
+    succeeded(&mirror.sync(&[]));
+    assert_eq!(sessions(&log), 3, "nothing new: one listing, no fetch");
+}
+
 #[test]
 fn a_moved_ref_is_refused_and_the_store_keeps_and_serves_the_verified_atom() {
     let mirror = Mirror::new();
