@@ -8,6 +8,11 @@ let
   packages = self.packages.${pkgs.stdenv.hostPlatform.system};
 in
 {
+  # eka's mirror, with the module's default package: the overlay's eka.
+  vm-atom-mirror = import ./atom-mirror.nix {
+    inherit (pkgs) testers;
+    nixosModule = self.nixosModules.default;
+  };
   vm-allegedly = packages.allegedly.tests.vm;
   vm-microcosm-constellation = packages.microcosm-constellation.tests.vm;
   vm-microcosm-slingshot = packages.microcosm-slingshot.tests.vm;

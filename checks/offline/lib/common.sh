@@ -106,7 +106,7 @@ free_port() {
 
 # listening PORT: something accepts connections on 127.0.0.1:PORT.
 listening() {
-  python3 -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=1).close()' "$1"
+  python3 -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=1).close()' "$1" 2>/dev/null
 }
 
 # run_nix_cases EXPR: EXPR evaluates to { name = { expected; actual; }; … };
