@@ -11,4 +11,10 @@
   microcosm-slingshot = ./microcosm-slingshot.nix;
   microcosm-spacedust = ./microcosm-spacedust.nix;
   microcosm-ufos = ./microcosm-ufos.nix;
+  rsky-feedgen = ./rsky-feedgen.nix;
+  rsky-firehose = ./rsky-firehose.nix;
+  rsky-jetstream-subscriber = ./rsky-jetstream-subscriber.nix;
+  rsky-labeler = ./rsky-labeler.nix;
+  rsky-pds = ./rsky-pds.nix;
+  rsky-relay = ./rsky-relay.nix;
 }

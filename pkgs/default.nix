@@ -15,4 +15,10 @@
   microcosm-slingshot = pkgs.callPackage ./microcosm-slingshot/package.nix { inherit craneLib; };
   microcosm-spacedust = pkgs.callPackage ./microcosm-spacedust/package.nix { inherit craneLib; };
   microcosm-ufos = pkgs.callPackage ./microcosm-ufos/package.nix { inherit craneLib; };
+  rsky-feedgen = pkgs.callPackage ./rsky-feedgen/package.nix { inherit craneLib; };
+  rsky-firehose = pkgs.callPackage ./rsky-firehose/package.nix { inherit craneLib; };
+  rsky-jetstream-subscriber = pkgs.callPackage ./rsky-jetstream-subscriber/package.nix { inherit craneLib; };
+  rsky-labeler = pkgs.callPackage ./rsky-labeler/package.nix { inherit craneLib; };
+  rsky-pds = pkgs.callPackage ./rsky-pds/package.nix { inherit craneLib; };
+  rsky-relay = pkgs.callPackage ./rsky-relay/package.nix { inherit craneLib; };
 }

@@ -74,3 +74,49 @@ expect_nix_error "an atom mirror source name that eka would refuse is refused" \
 expect_nix_error "a listen address without a port is refused" \
   '`localhost` is not a listen address' \
   '(import <root/modules/units/lib.nix>).parseBind "localhost"'
+
+# rsky: secrets only through environmentFiles, and the configurations rsky
+# itself would refuse at start, refused at evaluation with the option named.
+rsky_unit() { # UNIT CONFIG OVERRIDES
+  echo "builtins.deepSeq ((import <root/modules/units/$1.nix> { hardening = (import <root/nix>).systemd.hardening; })
+    ((import <root/checks/offline/service-units/rsky-configs.nix> { fakePackage = name: \"/nix/store/x-\${name}\"; }).$2 $3)) true"
+}
+expect_nix_error "rsky-pds refuses a key in settings" \
+  'services.rsky-pds.settings.PDS_REPO_SIGNING_KEY_K256_PRIVATE_KEY_HEX is a secret: put it in a file of services.rsky-pds.environmentFiles' \
+  "$(rsky_unit rsky-pds pds '{ settings.PDS_REPO_SIGNING_KEY_K256_PRIVATE_KEY_HEX = "00"; }')"
+expect_nix_error "rsky-pds refuses the admin password in settings" \
+  'services.rsky-pds.settings.PDS_ADMIN_PASS is a secret' \
+  "$(rsky_unit rsky-pds pds '{ settings.PDS_ADMIN_PASS = "hunter2"; }')"
+expect_nix_error "rsky-pds needs an environment file for its keys" \
+  'services.rsky-pds.environmentFiles must name a file with PDS_JWT_KEY_K256_PRIVATE_KEY_HEX' \
+  "$(rsky_unit rsky-pds pds '{ environmentFiles = [ ]; }')"
+expect_nix_error "rsky-pds refuses a disk and an S3 blobstore" \
+  'set PDS_BLOBSTORE_DISK_LOCATION or PDS_BLOBSTORE_S3_BUCKET, not both' \
+  "$(rsky_unit rsky-pds pds '{ settings.PDS_BLOBSTORE_S3_BUCKET = "blobs"; }')"
+expect_nix_error "rsky-pds refuses an AppView URL without its DID" \
+  'services.rsky-pds.settings.PDS_BSKY_APP_VIEW_URL needs services.rsky-pds.settings.PDS_BSKY_APP_VIEW_DID' \
+  "$(rsky_unit rsky-pds pds '{ settings.PDS_BSKY_APP_VIEW_URL = "https://api.bsky.app"; }')"
+expect_nix_error "rsky-pds refuses data outside /var/lib" \
+  'services.rsky-pds.settings.PDS_DATA_DIRECTORY = `/srv/pds` must be a directory under /var/lib' \
+  "$(rsky_unit rsky-pds pds '{ settings.PDS_DATA_DIRECTORY = "/srv/pds"; }')"
+expect_nix_error "rsky-pds refuses blobs outside /var/lib" \
+  'services.rsky-pds.settings.PDS_BLOBSTORE_DISK_LOCATION = `/srv/blobs` must be a directory under /var/lib' \
+  "$(rsky_unit rsky-pds pds '{ settings.PDS_BLOBSTORE_DISK_LOCATION = "/srv/blobs"; }')"
+expect_nix_error "rsky-relay refuses the admin password in settings" \
+  'services.rsky-relay.settings.RELAY_ADMIN_PASSWORD is a secret' \
+  "$(rsky_unit rsky-relay relay '{ settings.RELAY_ADMIN_PASSWORD = "hunter2"; }')"
+expect_nix_error "rsky-feedgen refuses the queue key in settings" \
+  'services.rsky-feedgen.settings.RSKY_API_KEY is a secret' \
+  "$(rsky_unit rsky-feedgen feedgen '{ settings.RSKY_API_KEY = "k"; }')"
+expect_nix_error "rsky-firehose needs an environment file for the queue key" \
+  'services.rsky-firehose.environmentFiles must name a file with RSKY_API_KEY' \
+  "$(rsky_unit rsky-firehose firehose '{ environmentFiles = [ ]; }')"
+expect_nix_error "rsky-jetstream-subscriber refuses the queue key in settings" \
+  'services.rsky-jetstream-subscriber.settings.RSKY_API_KEY is a secret' \
+  "$(rsky_unit rsky-jetstream-subscriber jetstream-subscriber '{ settings.RSKY_API_KEY = "k"; }')"
+expect_nix_error "rsky-labeler refuses the account password in settings" \
+  'services.rsky-labeler.settings.MOD_SERVICE_PASSWORD is a secret' \
+  "$(rsky_unit rsky-labeler labeler '{ settings.MOD_SERVICE_PASSWORD = "hunter2"; }')"
+expect_nix_error "rsky-labeler needs an environment file for the account password" \
+  'services.rsky-labeler.environmentFiles must name a file with MOD_SERVICE_PASSWORD' \
+  "$(rsky_unit rsky-labeler labeler '{ environmentFiles = [ ]; }')"

@@ -49,6 +49,18 @@ rec {
     then "[${address}]:${toString port}"
     else "${address}:${toString port}";
 
+  # A list of strings as one comma-separated environment value; null (unset)
+  # when empty, so that the service's own default applies.
+  commaList = list: if list == [ ] then null else builtins.concatStringsSep "," list;
+
+  # `settings`, or an error naming the first secret among `names` that it
+  # sets: settings end up in the world-readable Nix store and in the unit
+  # file, secrets belong in the files of `environmentFiles`.
+  refuseSecrets = service: names: settings:
+    let set = builtins.filter (name: (settings.${name} or null) != null) names; in
+    if set == [ ] then settings
+    else throw "services.${service}.settings.${builtins.head set} is a secret: put it in a file of services.${service}.environmentFiles instead (settings are written to the world-readable Nix store)";
+
   # "/var/lib/foo/bar" -> "foo/bar" for StateDirectory=, or an error: with
   # DynamicUser= only directories systemd creates for the unit are writable.
   stateDirectoryOf = option: path:

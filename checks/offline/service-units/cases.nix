@@ -179,6 +179,8 @@ let
     acme = { domains = [ ]; directoryUrl = "https://acme-v02.api.letsencrypt.org/directory"; ipv6 = false; experimentalDomain = null; };
   } // overrides;
 
+  rsky = import ./rsky-configs.nix { inherit fakePackage; };
+
   noCapabilities = [ "CapabilityBoundingSet=" "AmbientCapabilities=" "PrivateUsers=true" ];
   bindCapability = [ "CapabilityBoundingSet=CAP_NET_BIND_SERVICE" "AmbientCapabilities=CAP_NET_BIND_SERVICE" "PrivateUsers=false" ];
 in
@@ -332,5 +334,130 @@ builtins.concatLists [
         "StateDirectory=allegedly"
       ];
       lacks = [ "Environment=\"ALLEGEDLY_BIND=" "Environment=\"ALLEGEDLY_EXPERIMENTAL_ACME_DOMAIN=" ];
+    })
+  (cases "rsky-pds" "default" (rsky.pds { })
+    {
+      contains = noCapabilities ++ [
+        "ExecStart=/nix/store/00000000000000000000000000000000-rsky-pds-0.1.0/bin/rsky-pds"
+        "Environment=\"PDS_HOSTNAME=pds.example.com\""
+        "Environment=\"PDS_PORT=2583\""
+        "Environment=\"ROCKET_PORT=2583\""
+        "Environment=\"ROCKET_ADDRESS=127.0.0.1\""
+        "Environment=\"PDS_DATA_DIRECTORY=/var/lib/rsky-pds\""
+        "Environment=\"PDS_BLOBSTORE_DISK_LOCATION=/var/lib/rsky-pds/blobs\""
+        "Environment=\"PDS_INVITE_REQUIRED=true\""
+        "EnvironmentFile=/run/secrets/rsky-pds.env"
+        "StateDirectory=rsky-pds"
+        "StateDirectory=rsky-pds/blobs"
+        "WorkingDirectory=/var/lib/rsky-pds"
+        "DynamicUser=true"
+      ];
+      lacks = [ "Environment=\"PDS_CRAWLERS=" "Environment=\"PDS_BLOBSTORE_S3_BUCKET=" "Environment=\"PDS_SERVICE_DID=" ];
+    })
+  (cases "rsky-pds" "s3-appview-crawlers"
+    (rsky.pds {
+      settings = {
+        PDS_PORT = 3000;
+        PDS_BLOBSTORE_DISK_LOCATION = null;
+        PDS_BLOBSTORE_S3_BUCKET = "blobs";
+        PDS_BSKY_APP_VIEW_URL = "https://api.bsky.app";
+        PDS_BSKY_APP_VIEW_DID = "did:web:api.bsky.app";
+        PDS_CRAWLERS = [ "https://bsky.network" "https://relay.example.com" ];
+        PDS_SERVICE_HANDLE_DOMAINS = [ ".example.com" ];
+      };
+    })
+    {
+      contains = noCapabilities ++ [
+        "Environment=\"ROCKET_PORT=3000\""
+        "Environment=\"PDS_BLOBSTORE_S3_BUCKET=blobs\""
+        "Environment=\"PDS_BSKY_APP_VIEW_DID=did:web:api.bsky.app\""
+        "Environment=\"PDS_CRAWLERS=https://bsky.network,https://relay.example.com\""
+        "Environment=\"PDS_SERVICE_HANDLE_DOMAINS=.example.com\""
+        "StateDirectory=rsky-pds"
+      ];
+      lacks = [ "Environment=\"PDS_BLOBSTORE_DISK_LOCATION=" "StateDirectory=rsky-pds/blobs" ];
+    })
+  (cases "rsky-relay" "default" (rsky.relay { })
+    {
+      contains = noCapabilities ++ [
+        "ExecStart=/nix/store/00000000000000000000000000000000-rsky-relay-0.1.0/bin/rsky-relay"
+        "Environment=\"RELAY_LENIENT_VALIDATION=true\""
+        "StateDirectory=rsky-relay"
+        "WorkingDirectory=/var/lib/rsky-relay"
+      ];
+      lacks = [ "Environment=\"RELAY_DISCOVERY_UPSTREAMS=" "Environment=\"RELAY_METRICS_LISTEN=" "EnvironmentFile=" ];
+    })
+  (cases "rsky-relay" "no-plc-export"
+    (rsky.relay {
+      plcExport = false;
+      environmentFiles = [ "/run/secrets/relay.env" ];
+      settings = { RELAY_LENIENT_VALIDATION = false; RELAY_DISCOVERY_UPSTREAMS = [ "relay1.us-east.bsky.network" "bsky.network" ]; RELAY_METRICS_LISTEN = "127.0.0.1:9100"; RUST_LOG = "rsky_relay=debug"; };
+    })
+    {
+      contains = noCapabilities ++ [
+        "ExecStart=/nix/store/00000000000000000000000000000000-rsky-relay-0.1.0/bin/rsky-relay \"--no-plc-export\""
+        "Environment=\"RELAY_LENIENT_VALIDATION=false\""
+        "Environment=\"RELAY_DISCOVERY_UPSTREAMS=relay1.us-east.bsky.network,bsky.network\""
+        "Environment=\"RELAY_METRICS_LISTEN=127.0.0.1:9100\""
+        "EnvironmentFile=/run/secrets/relay.env"
+      ];
+    })
+  (cases "rsky-feedgen" "local-db" (rsky.feedgen { })
+    {
+      contains = noCapabilities ++ [
+        "ExecStartPre=/nix/store/00000000000000000000000000000000-diesel-cli-0.1.0/bin/diesel \"migration\" \"run\" \"--migration-dir\" \"/nix/store/00000000000000000000000000000000-rsky-feedgen-0.1.0/share/rsky-feedgen/migrations\""
+        "ExecStart=/nix/store/00000000000000000000000000000000-rsky-feedgen-0.1.0/bin/rsky-feedgen"
+        "Environment=\"DATABASE_URL=postgresql:///rsky-feedgen?host=/run/postgresql\""
+        "Environment=\"READ_REPLICA_URL_1=postgresql:///rsky-feedgen?host=/run/postgresql\""
+        "Environment=\"READ_REPLICA_URL_2=postgresql:///rsky-feedgen?host=/run/postgresql\""
+        "Environment=\"ROCKET_PORT=8000\""
+        "Environment=\"FEEDGEN_SERVICE_DID=did:web:feeds.example.com\""
+        "EnvironmentFile=/run/secrets/rsky-feedgen.env"
+        "After=postgresql.target"
+        "Requires=postgresql.target"
+        "User=rsky-feedgen"
+        "DynamicUser=true"
+      ];
+      lacks = [ "StateDirectory=" ];
+    })
+  (cases "rsky-feedgen" "remote-db-no-migrations" (rsky.feedgen { migrate = false; database = { createLocally = false; name = "feeds"; socketDir = "/run/postgresql"; }; })
+    {
+      contains = noCapabilities ++ [ "User=feeds" "EnvironmentFile=/run/secrets/rsky-feedgen.env" ];
+      lacks = [ "ExecStartPre=" "Environment=\"DATABASE_URL=" "After=postgresql.target" "Requires=postgresql.target" ];
+    })
+  (cases "rsky-firehose" "default" (rsky.firehose { })
+    {
+      contains = noCapabilities ++ [
+        "ExecStart=/nix/store/00000000000000000000000000000000-rsky-firehose-0.1.0/bin/rsky-firehose"
+        "Environment=\"FEEDGEN_SUBSCRIPTION_PATH=wss://bsky.network\""
+        "Environment=\"FEEDGEN_SUBSCRIPTION_ENDPOINT=com.atproto.sync.subscribeRepos\""
+        "Environment=\"FEEDGEN_QUEUE_ENDPOINT=http://127.0.0.1:8000\""
+        "EnvironmentFile=/run/secrets/rsky-feedgen.env"
+      ];
+      lacks = [ "Environment=\"FEEDGEN_SUBSCRIPTION_CURSOR=" "Environment=\"RSKY_API_KEY=" "StateDirectory=" ];
+    })
+  (cases "rsky-firehose" "labels" (rsky.firehose { settings = { FEEDGEN_SUBSCRIPTION_ENDPOINT = "com.atproto.label.subscribeLabels"; FEEDGEN_SUBSCRIPTION_CURSOR = 42; }; })
+    {
+      contains = [ "Environment=\"FEEDGEN_SUBSCRIPTION_ENDPOINT=com.atproto.label.subscribeLabels\"" "Environment=\"FEEDGEN_SUBSCRIPTION_CURSOR=42\"" ];
+    })
+  (cases "rsky-jetstream-subscriber" "default" (rsky.jetstream-subscriber { })
+    {
+      contains = noCapabilities ++ [
+        "ExecStart=/nix/store/00000000000000000000000000000000-rsky-jetstream-subscriber-0.1.0/bin/rsky-jetstream-subscriber"
+        "Environment=\"FILTER_PARAM=wantedCollections=app.bsky.feed.post\""
+        "EnvironmentFile=/run/secrets/rsky-feedgen.env"
+      ];
+      lacks = [ "Environment=\"JETSTREAM_SUBSCRIPTION_ENDPOINT=" "StateDirectory=" ];
+    })
+  (cases "rsky-labeler" "default" (rsky.labeler { })
+    {
+      contains = noCapabilities ++ [
+        "ExecStart=/nix/store/00000000000000000000000000000000-rsky-labeler-0.1.0/bin/rsky-labeler"
+        "Environment=\"MOD_SERVICE_EMAIL=moderation@example.com\""
+        "Environment=\"MOD_SERVICE_AUTOLABEL_TAGS=slur,auto\""
+        "Environment=\"ENABLE_CREATE_LABEL=false\""
+        "EnvironmentFile=/run/secrets/rsky-labeler.env"
+      ];
+      lacks = [ "Environment=\"LABELER_EXLUDED_SLURS=" "Environment=\"MOD_SERVICE_PASSWORD=" "StateDirectory=" ];
     })
 ]

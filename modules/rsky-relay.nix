@@ -1,0 +1,70 @@
+# services.rsky-relay: rsky-relay, an ATproto relay from rsky
+# (https://github.com/blacksky-algorithms/rsky).
+{ config, lib, pkgs, ... }:
+let
+  cfg = config.services.rsky-relay;
+  inherit (lib) mkOption mkEnableOption mkPackageOption mkIf types;
+  opts = import ./lib/options.nix { inherit lib; };
+  units = import ./units/rsky-relay.nix {
+    inherit ((import ../nix).systemd) hardening;
+  };
+in
+{
+  options.services.rsky-relay = {
+    enable = mkEnableOption "rsky-relay, an ATproto relay (listening on 127.0.0.1:9000)";
+
+    package = mkPackageOption pkgs "rsky-relay" { };
+
+    plcExport = mkOption {
+      type = types.bool;
+      default = true;
+      description = ''
+        Follow the PLC directory's export stream (https://plc.directory,
+        fixed upstream) to resolve DIDs. When false (`--no-plc-export`) the
+        relay resolves DIDs one by one as it meets them.
+      '';
+    };
+
+    settings = opts.settings {
+      description = ''
+        Environment of the service: rsky-relay's `RELAY_*` variables and
+        `RUST_LOG`. A `null` value leaves the variable unset. The relay
+        listens on 127.0.0.1:9000 (fixed upstream): serve it to the network
+        through a reverse proxy. `RELAY_ADMIN_PASSWORD` is refused here: it
+        belongs in {option}`environmentFiles`.
+      '';
+      options = {
+        RELAY_LENIENT_VALIDATION = mkOption {
+          type = types.bool;
+          default = true;
+          description = "Publish events that strict validation would defer or drop (consumers verify signatures themselves).";
+        };
+        RELAY_DISCOVERY_UPSTREAMS = mkOption {
+          type = types.listOf types.str;
+          default = [ ];
+          example = [ "relay1.us-east.bsky.network" ];
+          description = "Relays whose `listHosts` seeds the hosts to crawl (rsky-relay's own list of Bluesky relays when empty).";
+        };
+        RELAY_METRICS_LISTEN = mkOption {
+          type = types.nullOr types.str;
+          default = null;
+          example = "127.0.0.1:9100";
+          description = "Listen address (`HOST:PORT`) of the Prometheus metrics endpoint; none when null.";
+        };
+        RUST_LOG = opts.rustLog "tracing-subscriber EnvFilter";
+      };
+    };
+
+    environmentFiles = opts.environmentFiles // {
+      description = ''
+        Files of further environment variables (systemd `EnvironmentFile=`):
+        `RELAY_ADMIN_PASSWORD` enables the `/admin/pds/*` endpoints (bearer
+        token).
+      '';
+    };
+  };
+
+  config = mkIf cfg.enable {
+    systemd.services = units cfg;
+  };
+}
