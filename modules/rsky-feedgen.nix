@@ -86,13 +86,12 @@ in
       type = types.bool;
       default = true;
       description = ''
-        Apply rsky-feedgen's diesel migrations (shipped in the package) with
-        `diesel migration run` before every start; diesel records what it
-        applied in the table `__diesel_schema_migrations`.
+        Apply rsky-feedgen's diesel migrations (shipped in the package)
+        before every start, with the package's `rsky-feedgen-migrate`
+        (psql), which records them where diesel does, in the table
+        `__diesel_schema_migrations`.
       '';
     };
-
-    dieselPackage = mkPackageOption pkgs "diesel-cli" { };
 
     environmentFiles = opts.environmentFiles // {
       description = ''
@@ -116,7 +115,9 @@ in
       }];
     };
 
-    systemd.services = units cfg;
+    systemd.services = units (cfg // {
+      migrator = "${cfg.package.migrate}/bin/rsky-feedgen-migrate";
+    });
 
     networking.firewall.allowedTCPPorts = mkIf cfg.openFirewall [ cfg.settings.ROCKET_PORT ];
   };

@@ -4,7 +4,8 @@
 # is a package, a module and a VM test.
 source "$(dirname "$0")/lib/common.sh"
 
-services=(allegedly microcosm-constellation microcosm-slingshot microcosm-spacedust microcosm-ufos)
+services=(allegedly microcosm-constellation microcosm-slingshot microcosm-spacedust microcosm-ufos
+  rsky-feedgen rsky-firehose rsky-jetstream-subscriber rsky-labeler rsky-pds rsky-relay)
 
 # atom.toml's git pins and atom.lock's bonds name the same upstreams, with
 # the same URL and ref.
@@ -34,7 +35,7 @@ PY
 
 # The Nix library plans exactly the fetchGit calls the lock describes.
 plan=$(nix_eval '(import <root/nix>).lock.fetchers <root/atom.lock>')
-for name in allegedly microcosm-rs; do
+for name in allegedly microcosm-rs rsky; do
   python3 - "$name" "$plan" <<'PY' || fail "lib.lock.fetchers gives no fetchGit of the locked rev for $name"
 import json, sys, tomllib
 name, plan = sys.argv[1], json.loads(sys.argv[2])

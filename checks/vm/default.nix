@@ -18,4 +18,10 @@ in
   vm-microcosm-slingshot = packages.microcosm-slingshot.tests.vm;
   vm-microcosm-spacedust = packages.microcosm-spacedust.tests.vm;
   vm-microcosm-ufos = packages.microcosm-ufos.tests.vm;
+  vm-rsky-feedgen = packages.rsky-feedgen.tests.vm;
+  vm-rsky-firehose = packages.rsky-firehose.tests.vm;
+  vm-rsky-jetstream-subscriber = packages.rsky-jetstream-subscriber.tests.vm;
+  vm-rsky-labeler = packages.rsky-labeler.tests.vm;
+  vm-rsky-pds = packages.rsky-pds.tests.vm;
+  vm-rsky-relay = packages.rsky-relay.tests.vm;
 }

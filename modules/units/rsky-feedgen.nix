@@ -3,8 +3,9 @@
 #
 # rsky-feedgen keeps its index in PostgreSQL: DATABASE_URL (writes) and
 # READ_REPLICA_URL_1/2 (reads), each a pool of 20 connections. Its schema is
-# upstream's diesel migrations, applied by `diesel migration run` before the
-# server starts. With a local database the three URLs name the same database
+# upstream's diesel migrations, applied before the server starts by
+# `cfg.migrator` (pkgs/rsky-feedgen/migrate.sh; the module passes the
+# package's), which reads DATABASE_URL like the server. With a local database the three URLs name the same database
 # over PostgreSQL's Unix socket, and peer authentication maps the service's
 # user to the role of the same name: no password anywhere. It listens where
 # Rocket's ROCKET_ADDRESS and ROCKET_PORT say. RSKY_API_KEY, the key its
@@ -34,11 +35,7 @@ in
     wantedBy = [ "multi-user.target" ];
     environment = u.toEnvironment environment;
     serviceConfig = hardening { } // {
-      # diesel reads DATABASE_URL, from the environment or its files.
-      ExecStartPre =
-        if cfg.migrate
-        then [ (u.execLine [ "${cfg.dieselPackage}/bin/diesel" "migration" "run" "--migration-dir" migrations ]) ]
-        else [ ];
+      ExecStartPre = if cfg.migrate then [ (u.execLine [ cfg.migrator migrations ]) ] else [ ];
       ExecStart = u.execLine [ "${cfg.package}/bin/rsky-feedgen" ];
       EnvironmentFile = cfg.environmentFiles;
       # The PostgreSQL role is this user's name (peer authentication).

@@ -5,7 +5,10 @@ let
     crate = "rsky-jetstream-subscriber";
     passthru = {
       inherit workspace;
-      tests.vm = callPackage ../../checks/vm/rsky-jetstream-subscriber.nix { inherit package; };
+      tests.vm = callPackage ../../checks/vm/rsky-jetstream-subscriber.nix {
+        inherit package;
+        rsky-feedgen = callPackage ../rsky-feedgen/package.nix { inherit craneLib; };
+      };
     };
     meta.description = "Jetstream subscriber that queues posts, reposts, likes and follows into rsky-feedgen (rsky)";
   };

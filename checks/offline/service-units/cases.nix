@@ -405,7 +405,7 @@ builtins.concatLists [
   (cases "rsky-feedgen" "local-db" (rsky.feedgen { })
     {
       contains = noCapabilities ++ [
-        "ExecStartPre=/nix/store/00000000000000000000000000000000-diesel-cli-0.1.0/bin/diesel \"migration\" \"run\" \"--migration-dir\" \"/nix/store/00000000000000000000000000000000-rsky-feedgen-0.1.0/share/rsky-feedgen/migrations\""
+        "ExecStartPre=/nix/store/00000000000000000000000000000000-rsky-feedgen-migrate-0.1.0/bin/rsky-feedgen-migrate \"/nix/store/00000000000000000000000000000000-rsky-feedgen-0.1.0/share/rsky-feedgen/migrations\""
         "ExecStart=/nix/store/00000000000000000000000000000000-rsky-feedgen-0.1.0/bin/rsky-feedgen"
         "Environment=\"DATABASE_URL=postgresql:///rsky-feedgen?host=/run/postgresql\""
         "Environment=\"READ_REPLICA_URL_1=postgresql:///rsky-feedgen?host=/run/postgresql\""

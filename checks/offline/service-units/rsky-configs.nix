@@ -51,7 +51,7 @@ builtins.mapAttrs (_: configure) {
 
   feedgen = {
     package = fakePackage "rsky-feedgen";
-    dieselPackage = fakePackage "diesel-cli";
+    migrator = "${fakePackage "rsky-feedgen-migrate"}/bin/rsky-feedgen-migrate";
     migrate = true;
     environmentFiles = [ "/run/secrets/rsky-feedgen.env" ];
     settings = {
