@@ -15,13 +15,15 @@ in
 
     package = mkPackageOption pkgs "rsky-relay" { };
 
-    plcExport = mkOption {
-      type = types.bool;
-      default = true;
+    plcExportUrl = mkOption {
+      type = types.str;
+      default = "https://plc.directory/export";
       description = ''
-        Follow the PLC directory's export stream (https://plc.directory,
-        fixed upstream) to resolve DIDs. When false (`--no-plc-export`) the
-        relay resolves DIDs one by one as it meets them.
+        Where the first page of PLC operations comes from when
+        `plc_directory.db` holds none: rsky-relay does not start without
+        one, and then follows https://plc.directory's export itself (fixed
+        upstream). Upstream's `--no-plc-export` is not offered: at the
+        pinned revision it makes SQLite refuse to open the database.
       '';
     };
 
@@ -65,6 +67,8 @@ in
   };
 
   config = mkIf cfg.enable {
-    systemd.services = units cfg;
+    systemd.services = units (cfg // {
+      seeder = "${cfg.package.seedPlc}/bin/rsky-relay-seed-plc";
+    });
   };
 }

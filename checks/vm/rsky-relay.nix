@@ -1,8 +1,9 @@
-# rsky-relay without network (no PLC export, no crawling upstreams): it
-# serves its health, host list and admin endpoints on 127.0.0.1:9000, takes
-# its admin password from an environment file, and keeps its bans in
-# relay.db in the state directory across a restart.
-{ testers, package }:
+# rsky-relay without network: its PLC database is seeded from a local
+# stand-in for the PLC directory's export (./fixtures/plc/export); it serves
+# its health, host list and admin endpoints on 127.0.0.1:9000, takes its
+# admin password from an environment file, and keeps its bans in relay.db
+# in the state directory across a restart.
+{ testers, package, sqlite }:
 testers.runNixOSTest {
   name = "rsky-relay";
 
@@ -10,10 +11,16 @@ testers.runNixOSTest {
     imports = [ ../../modules/rsky-relay.nix ];
     environment.systemPackages = [ pkgs.curl ];
 
+    systemd.services.fake-plc = {
+      wantedBy = [ "multi-user.target" ];
+      before = [ "rsky-relay.service" ];
+      serviceConfig.ExecStart = "${pkgs.python3.interpreter} -m http.server --bind 127.0.0.1 --directory ${./fixtures/plc} 2582";
+    };
+
     services.rsky-relay = {
       enable = true;
       inherit package;
-      plcExport = false;
+      plcExportUrl = "http://127.0.0.1:2582/export";
       # Nothing to discover without network; a name that does not resolve.
       settings.RELAY_DISCOVERY_UPSTREAMS = [ "relay.invalid" ];
       # A test password: a real deployment keeps this file out of the store.
@@ -35,6 +42,13 @@ testers.runNixOSTest {
 
     machine.wait_for_unit("rsky-relay.service")
     machine.wait_for_open_port(9000)
+
+    with subtest("the PLC database was seeded from the export"):
+        with open("${./fixtures/plc/export}") as export:
+            operations = [json.loads(line) for line in export if line.strip()]
+        machine.succeed(f"journalctl -u rsky-relay.service | grep -q 'stored {len(operations)} PLC operations from http://127.0.0.1:2582/export'")
+        keys = machine.succeed("${sqlite}/bin/sqlite3 /var/lib/rsky-relay/plc_directory.db 'SELECT did FROM plc_keys ORDER BY did'").split()
+        assert keys == sorted({op["did"] for op in operations}), keys
 
     with subtest("health and host list"):
         assert machine.succeed("curl --fail --silent http://127.0.0.1:9000/_health") == "ok"
@@ -64,6 +78,8 @@ testers.runNixOSTest {
         machine.systemctl("restart rsky-relay.service")
         machine.wait_for_open_port(9000)
         assert "pds.example.com" in json.dumps(bans()), bans()
+        # The seeded database is left alone at the second start.
+        assert machine.succeed("journalctl -u rsky-relay.service | grep -c 'stored .* PLC operations'").strip() == "1"
 
     with subtest("the password is not in the unit"):
         machine.fail("grep -r vm-test-relay-password /etc/systemd/system/rsky-relay.service")

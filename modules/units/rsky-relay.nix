@@ -4,15 +4,17 @@
 # rsky-relay listens on 127.0.0.1:9000 (fixed in its source) and keeps
 # everything in its working directory: relay.db and plc_directory.db
 # (SQLite), db/ (fjall; RELAY_DB_PATH), rsky-relay.log (JSON, rotated daily).
-# The working directory is therefore its state directory. RELAY_* variables
-# configure it; the admin password comes only from `environmentFiles`.
+# The working directory is therefore its state directory. It does not start
+# until plc_directory.db holds a PLC operation, so `cfg.seeder`
+# (pkgs/rsky-relay/seed-plc.py; the module passes the package's) creates it
+# from `cfg.plcExportUrl` first. RELAY_* variables configure it; the admin
+# password comes only from `environmentFiles`.
 { hardening }:
 cfg:
 let
   u = import ./lib.nix;
   s = u.refuseSecrets "rsky-relay" [ "RELAY_ADMIN_PASSWORD" ] cfg.settings;
-  args = [ "${cfg.package}/bin/rsky-relay" ]
-    ++ (if cfg.plcExport then [ ] else [ "--no-plc-export" ]);
+  stateDir = "/var/lib/rsky-relay";
 in
 {
   rsky-relay = {
@@ -24,11 +26,12 @@ in
       RELAY_DISCOVERY_UPSTREAMS = u.commaList s.RELAY_DISCOVERY_UPSTREAMS;
     });
     serviceConfig = hardening { } // {
-      ExecStart = u.execLine args;
+      ExecStartPre = [ (u.execLine [ cfg.seeder cfg.plcExportUrl ]) ];
+      ExecStart = u.execLine [ "${cfg.package}/bin/rsky-relay" ];
       EnvironmentFile = cfg.environmentFiles;
       StateDirectory = "rsky-relay";
       StateDirectoryMode = "0700";
-      WorkingDirectory = "/var/lib/rsky-relay";
+      WorkingDirectory = stateDir;
       # One connection per crawled PDS and per subscriber.
       LimitNOFILE = 65536;
       Restart = "on-failure";

@@ -380,6 +380,7 @@ builtins.concatLists [
   (cases "rsky-relay" "default" (rsky.relay { })
     {
       contains = noCapabilities ++ [
+        "ExecStartPre=/nix/store/00000000000000000000000000000000-rsky-relay-seed-plc-0.1.0/bin/rsky-relay-seed-plc \"https://plc.directory/export\""
         "ExecStart=/nix/store/00000000000000000000000000000000-rsky-relay-0.1.0/bin/rsky-relay"
         "Environment=\"RELAY_LENIENT_VALIDATION=true\""
         "StateDirectory=rsky-relay"
@@ -387,15 +388,15 @@ builtins.concatLists [
       ];
       lacks = [ "Environment=\"RELAY_DISCOVERY_UPSTREAMS=" "Environment=\"RELAY_METRICS_LISTEN=" "EnvironmentFile=" ];
     })
-  (cases "rsky-relay" "no-plc-export"
+  (cases "rsky-relay" "upstreams-metrics-password"
     (rsky.relay {
-      plcExport = false;
+      plcExportUrl = "http://127.0.0.1:2582/export";
       environmentFiles = [ "/run/secrets/relay.env" ];
       settings = { RELAY_LENIENT_VALIDATION = false; RELAY_DISCOVERY_UPSTREAMS = [ "relay1.us-east.bsky.network" "bsky.network" ]; RELAY_METRICS_LISTEN = "127.0.0.1:9100"; RUST_LOG = "rsky_relay=debug"; };
     })
     {
       contains = noCapabilities ++ [
-        "ExecStart=/nix/store/00000000000000000000000000000000-rsky-relay-0.1.0/bin/rsky-relay \"--no-plc-export\""
+        "ExecStartPre=/nix/store/00000000000000000000000000000000-rsky-relay-seed-plc-0.1.0/bin/rsky-relay-seed-plc \"http://127.0.0.1:2582/export\""
         "Environment=\"RELAY_LENIENT_VALIDATION=false\""
         "Environment=\"RELAY_DISCOVERY_UPSTREAMS=relay1.us-east.bsky.network,bsky.network\""
         "Environment=\"RELAY_METRICS_LISTEN=127.0.0.1:9100\""

@@ -39,7 +39,8 @@ builtins.mapAttrs (_: configure) {
 
   relay = {
     package = fakePackage "rsky-relay";
-    plcExport = true;
+    plcExportUrl = "https://plc.directory/export";
+    seeder = "${fakePackage "rsky-relay-seed-plc"}/bin/rsky-relay-seed-plc";
     environmentFiles = [ ];
     settings = {
       RELAY_LENIENT_VALIDATION = true;
