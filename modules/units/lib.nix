@@ -49,6 +49,10 @@ rec {
     then "[${address}]:${toString port}"
     else "${address}:${toString port}";
 
+  # For services that colour their logs unless NO_COLOR is set (tracing's
+  # formatter, color-eyre): the journal is no terminal. Settings go on top.
+  noColor = { NO_COLOR = "1"; };
+
   # A list of strings as one comma-separated environment value; null (unset)
   # when empty, so that the service's own default applies.
   commaList = list: if list == [ ] then null else builtins.concatStringsSep "," list;

@@ -18,7 +18,7 @@ let
   db = cfg.database;
   local = db.createLocally;
   url = "postgresql:///${db.name}?host=${db.socketDir}";
-  environment = s // (if local then {
+  environment = u.noColor // s // (if local then {
     DATABASE_URL = url;
     READ_REPLICA_URL_1 = url;
     READ_REPLICA_URL_2 = url;

@@ -32,7 +32,7 @@ let
   stateDirs = [ dataDir ]
     ++ (if s.PDS_BLOBSTORE_DISK_LOCATION != null && blobDir != dataDir then [ blobDir ] else [ ]);
 
-  environment = s // {
+  environment = u.noColor // s // {
     ROCKET_PORT = s.PDS_PORT;
     PDS_CRAWLERS = u.commaList s.PDS_CRAWLERS;
     PDS_SERVICE_HANDLE_DOMAINS = u.commaList s.PDS_SERVICE_HANDLE_DOMAINS;

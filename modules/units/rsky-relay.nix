@@ -22,7 +22,7 @@ in
     after = [ "network-online.target" ];
     wants = [ "network-online.target" ];
     wantedBy = [ "multi-user.target" ];
-    environment = u.toEnvironment (s // {
+    environment = u.toEnvironment (u.noColor // s // {
       RELAY_DISCOVERY_UPSTREAMS = u.commaList s.RELAY_DISCOVERY_UPSTREAMS;
     });
     serviceConfig = hardening { } // {

@@ -342,6 +342,7 @@ builtins.concatLists [
         "Environment=\"PDS_HOSTNAME=pds.example.com\""
         "Environment=\"PDS_PORT=2583\""
         "Environment=\"ROCKET_PORT=2583\""
+        "Environment=\"NO_COLOR=1\""
         "Environment=\"ROCKET_ADDRESS=127.0.0.1\""
         "Environment=\"PDS_DATA_DIRECTORY=/var/lib/rsky-pds\""
         "Environment=\"PDS_BLOBSTORE_DISK_LOCATION=/var/lib/rsky-pds/blobs\""
@@ -430,6 +431,7 @@ builtins.concatLists [
     {
       contains = noCapabilities ++ [
         "ExecStart=/nix/store/00000000000000000000000000000000-rsky-firehose-0.1.0/bin/rsky-firehose"
+        "Environment=\"NO_COLOR=1\""
         "Environment=\"FEEDGEN_SUBSCRIPTION_PATH=wss://bsky.network\""
         "Environment=\"FEEDGEN_SUBSCRIPTION_ENDPOINT=com.atproto.sync.subscribeRepos\""
         "Environment=\"FEEDGEN_QUEUE_ENDPOINT=http://127.0.0.1:8000\""
