@@ -50,7 +50,7 @@ in
           example = "0.0.0.0";
           description = "Address the PDS listens on; put a TLS-terminating reverse proxy in front of it.";
         };
-        PDS_SERVICE_DID = optionalStr "DID of the PDS (`did:web:PDS_HOSTNAME` when null).";
+        PDS_SERVICE_DID = optionalStr "DID of the PDS; the module sets `did:web:PDS_HOSTNAME` when null (rsky-pds needs the variable set).";
         PDS_DATA_DIRECTORY = mkOption {
           type = types.str;
           default = "/var/lib/rsky-pds";
@@ -93,7 +93,7 @@ in
           type = types.listOf types.str;
           default = [ ];
           example = [ ".pds.example.com" ];
-          description = "Handle suffixes this PDS hands out (`.PDS_HOSTNAME` when empty).";
+          description = "Handle suffixes this PDS hands out; the module sets `.PDS_HOSTNAME` (`.test` for `localhost`) when empty.";
         };
         PDS_INVITE_REQUIRED = mkOption {
           type = types.bool;

@@ -1,7 +1,7 @@
 # rsky-pds with test keys from an environment file and a stand-in PLC
 # directory, without network: it answers /xrpc/_health, creates an account
 # (registering its did:plc), stores a post and a blob under its state
-# directory, keeps them across a restart, and guards its admin endpoints
+# directory, serves them back and keeps them across a restart, and guards its admin endpoints
 # with the password from the environment file.
 { testers, package }:
 testers.runNixOSTest {
@@ -36,14 +36,32 @@ testers.runNixOSTest {
         record = xrpc(f"com.atproto.repo.getRecord?repo={alice['did']}&collection=app.bsky.feed.post&rkey={rkey}")
         assert record["value"]["text"] == "hello from rsky-pds", record
 
-    with subtest("a blob lands in the disk blobstore"):
+    with subtest("a blob referenced by a post lands in the disk blobstore"):
         machine.succeed("head -c 4096 /dev/urandom > /tmp/blob.bin")
         status = machine.succeed(
             f"curl --silent --output /tmp/blob.json --write-out '%{{http_code}}' -H 'Authorization: Bearer {alice['accessJwt']}' "
-            f"-H 'Content-Type: application/octet-stream' --data-binary @/tmp/blob.bin {PDS}/xrpc/com.atproto.repo.uploadBlob"
+            f"-H 'Content-Type: image/png' --data-binary @/tmp/blob.bin {PDS}/xrpc/com.atproto.repo.uploadBlob"
         )
         assert status == "200", machine.succeed("cat /tmp/blob.json")
-        machine.succeed("test -n \"$(find /var/lib/rsky-pds/blobs -type f -size 4096c)\"")
+        blob = json.loads(machine.succeed("cat /tmp/blob.json"))["blob"]
+        xrpc(
+            "com.atproto.repo.createRecord",
+            {
+                "repo": alice["did"],
+                "collection": "app.bsky.feed.post",
+                "record": {
+                    "$type": "app.bsky.feed.post",
+                    "text": "a post with a blob",
+                    "createdAt": "2025-01-09T18:48:13.000Z",
+                    "embed": {"$type": "app.bsky.embed.images", "images": [{"alt": "", "image": blob}]},
+                },
+            },
+            token=alice["accessJwt"],
+        )
+        cid = blob["ref"]["$link"]
+        machine.succeed(f"cmp /tmp/blob.bin /var/lib/rsky-pds/blobs/{alice['did']}/{cid}")
+        machine.succeed(f"curl --fail --silent -o /tmp/blob.back '{PDS}/xrpc/com.atproto.sync.getBlob?did={alice['did']}&cid={cid}'")
+        machine.succeed("cmp /tmp/blob.bin /tmp/blob.back")
 
     with subtest("state lives in the state directory and survives a restart"):
         machine.succeed("test -f /var/lib/rsky-pds/account.sqlite")
@@ -55,12 +73,16 @@ testers.runNixOSTest {
         assert session["did"] == alice["did"], session
         record = xrpc(f"com.atproto.repo.getRecord?repo={alice['did']}&collection=app.bsky.feed.post&rkey={rkey}")
         assert record["value"]["text"] == "hello from rsky-pds", record
-        xrpc("com.atproto.server.createSession", {"identifier": "alice.test", "password": "wrong"}, expect=401)
+        # rsky-pds answers a wrong password with 400 InvalidLogin.
+        refused = xrpc("com.atproto.server.createSession", {"identifier": "alice.test", "password": "wrong"}, expect=400)
+        assert refused["error"] == "InvalidLogin", refused
 
     with subtest("admin endpoints take the password from the environment file"):
         info = xrpc(f"com.atproto.admin.getAccountInfo?did={alice['did']}", auth="admin:vm-test-admin-password")
         assert info["handle"] == "alice.test", info
-        xrpc(f"com.atproto.admin.getAccountInfo?did={alice['did']}", auth="admin:wrong", expect=401)
+        # Without credentials 401; with a wrong password rsky-pds says 400.
+        xrpc(f"com.atproto.admin.getAccountInfo?did={alice['did']}", expect=401)
+        xrpc(f"com.atproto.admin.getAccountInfo?did={alice['did']}", auth="admin:wrong", expect=400)
 
     with subtest("no secret is in the unit"):
         machine.fail("grep -q -e vm-test-admin-password -e 2d8e22288a997c01 /etc/systemd/system/rsky-pds.service")

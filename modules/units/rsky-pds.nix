@@ -32,10 +32,29 @@ let
   stateDirs = [ dataDir ]
     ++ (if s.PDS_BLOBSTORE_DISK_LOCATION != null && blobDir != dataDir then [ blobDir ] else [ ]);
 
-  environment = u.noColor // s // {
+  # rsky-pds' configuration derives the service DID and the handle domains
+  # from PDS_HOSTNAME, but several handlers (describeServer, account
+  # creation, the auth verifier) read the variables themselves and panic
+  # or answer empty without them: the unit always sets both, to those
+  # derived defaults unless settings say otherwise.
+  handleDomains =
+    if s.PDS_SERVICE_HANDLE_DOMAINS != [ ] then s.PDS_SERVICE_HANDLE_DOMAINS
+    else if s.PDS_HOSTNAME == "localhost" then [ ".test" ]
+    else [ ".${s.PDS_HOSTNAME}" ];
+
+  # The AWS SDK is set up at every start and looks for a region in EC2's
+  # instance metadata, once per blobstore use; without S3 that is only
+  # noise and delay.
+  diskBlobs =
+    if s.PDS_BLOBSTORE_DISK_LOCATION != null
+    then { AWS_EC2_METADATA_DISABLED = "true"; }
+    else { };
+
+  environment = u.noColor // diskBlobs // s // {
     ROCKET_PORT = s.PDS_PORT;
+    PDS_SERVICE_DID = if s.PDS_SERVICE_DID != null then s.PDS_SERVICE_DID else "did:web:${s.PDS_HOSTNAME}";
     PDS_CRAWLERS = u.commaList s.PDS_CRAWLERS;
-    PDS_SERVICE_HANDLE_DOMAINS = u.commaList s.PDS_SERVICE_HANDLE_DOMAINS;
+    PDS_SERVICE_HANDLE_DOMAINS = u.commaList handleDomains;
   };
 
   # rsky-pds panics at start when a service URL comes without its DID.

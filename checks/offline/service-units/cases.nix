@@ -343,6 +343,9 @@ builtins.concatLists [
         "Environment=\"PDS_PORT=2583\""
         "Environment=\"ROCKET_PORT=2583\""
         "Environment=\"NO_COLOR=1\""
+        "Environment=\"PDS_SERVICE_DID=did:web:pds.example.com\""
+        "Environment=\"PDS_SERVICE_HANDLE_DOMAINS=.pds.example.com\""
+        "Environment=\"AWS_EC2_METADATA_DISABLED=true\""
         "Environment=\"ROCKET_ADDRESS=127.0.0.1\""
         "Environment=\"PDS_DATA_DIRECTORY=/var/lib/rsky-pds\""
         "Environment=\"PDS_BLOBSTORE_DISK_LOCATION=/var/lib/rsky-pds/blobs\""
@@ -353,7 +356,7 @@ builtins.concatLists [
         "WorkingDirectory=/var/lib/rsky-pds"
         "DynamicUser=true"
       ];
-      lacks = [ "Environment=\"PDS_CRAWLERS=" "Environment=\"PDS_BLOBSTORE_S3_BUCKET=" "Environment=\"PDS_SERVICE_DID=" ];
+      lacks = [ "Environment=\"PDS_CRAWLERS=" "Environment=\"PDS_BLOBSTORE_S3_BUCKET=" ];
     })
   (cases "rsky-pds" "s3-appview-crawlers"
     (rsky.pds {
@@ -365,6 +368,7 @@ builtins.concatLists [
         PDS_BSKY_APP_VIEW_DID = "did:web:api.bsky.app";
         PDS_CRAWLERS = [ "https://bsky.network" "https://relay.example.com" ];
         PDS_SERVICE_HANDLE_DOMAINS = [ ".example.com" ];
+        PDS_SERVICE_DID = "did:plc:bbbbbbbbbbbbbbbbbbbbbbbb";
       };
     })
     {
@@ -374,9 +378,14 @@ builtins.concatLists [
         "Environment=\"PDS_BSKY_APP_VIEW_DID=did:web:api.bsky.app\""
         "Environment=\"PDS_CRAWLERS=https://bsky.network,https://relay.example.com\""
         "Environment=\"PDS_SERVICE_HANDLE_DOMAINS=.example.com\""
+        "Environment=\"PDS_SERVICE_DID=did:plc:bbbbbbbbbbbbbbbbbbbbbbbb\""
         "StateDirectory=rsky-pds"
       ];
-      lacks = [ "Environment=\"PDS_BLOBSTORE_DISK_LOCATION=" "StateDirectory=rsky-pds/blobs" ];
+      lacks = [ "Environment=\"PDS_BLOBSTORE_DISK_LOCATION=" "StateDirectory=rsky-pds/blobs" "Environment=\"AWS_EC2_METADATA_DISABLED=" ];
+    })
+  (cases "rsky-pds" "localhost" (rsky.pds { settings.PDS_HOSTNAME = "localhost"; })
+    {
+      contains = [ "Environment=\"PDS_SERVICE_DID=did:web:localhost\"" "Environment=\"PDS_SERVICE_HANDLE_DOMAINS=.test\"" ];
     })
   (cases "rsky-relay" "default" (rsky.relay { })
     {
