@@ -6,6 +6,8 @@
 {
   imports = [ ../../../modules/rsky-feedgen.nix ];
   environment.systemPackages = [ pkgs.curl ];
+  # rsky-feedgen opens three pools of 20 PostgreSQL connections.
+  virtualisation.memorySize = 2048;
 
   services.rsky-feedgen = {
     enable = true;
