@@ -74,32 +74,15 @@ in
       };
     };
 
-    database = {
-      createLocally = mkOption {
-        type = types.bool;
-        default = true;
-        description = ''
-          In mirror mode, create the database and its role in the local
-          PostgreSQL ({option}`services.postgresql`) and connect over its Unix
-          socket with peer authentication. The wrapped did-method-plc server
-          must use the same database (it creates the schema). When false, give
-          `ALLEGEDLY_WRAP_PG=postgresql://…` in {option}`environmentFiles`.
-        '';
-      };
-      name = mkOption {
-        type = types.str;
-        default = "allegedly";
-        description = ''
-          Name of the local database, of the PostgreSQL role that owns it,
-          and of the service's (dynamic) user: peer authentication matches
-          the user to the role.
-        '';
-      };
-      socketDir = mkOption {
-        type = types.str;
-        default = "/run/postgresql";
-        description = "Directory of the local PostgreSQL's Unix socket.";
-      };
+    database = opts.localDatabase {
+      name = "allegedly";
+      createLocally = ''
+        In mirror mode, create the database and its role in the local
+        PostgreSQL ({option}`services.postgresql`) and connect over its Unix
+        socket with peer authentication. The wrapped did-method-plc server
+        must use the same database (it creates the schema). When false, give
+        `ALLEGEDLY_WRAP_PG=postgresql://…` in {option}`environmentFiles`.
+      '';
     };
 
     acme = {
@@ -143,14 +126,7 @@ in
       message = "services.allegedly.acme.experimentalDomain needs services.allegedly.acme.domains.";
     }];
 
-    services.postgresql = mkIf localDb {
-      enable = true;
-      ensureDatabases = [ cfg.database.name ];
-      ensureUsers = [{
-        inherit (cfg.database) name;
-        ensureDBOwnership = true;
-      }];
-    };
+    services.postgresql = mkIf localDb (opts.postgresqlFor cfg.database);
 
     systemd.services = units cfg;
 

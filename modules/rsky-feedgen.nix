@@ -54,32 +54,15 @@ in
       };
     };
 
-    database = {
-      createLocally = mkOption {
-        type = types.bool;
-        default = true;
-        description = ''
-          Create the database and its role in the local PostgreSQL
-          ({option}`services.postgresql`) and connect over its Unix socket
-          with peer authentication. When false, give `DATABASE_URL`,
-          `READ_REPLICA_URL_1` and `READ_REPLICA_URL_2`
-          (`postgresql://…`) in {option}`environmentFiles`.
-        '';
-      };
-      name = mkOption {
-        type = types.str;
-        default = "rsky-feedgen";
-        description = ''
-          Name of the local database, of the PostgreSQL role that owns it,
-          and of the service's (dynamic) user: peer authentication matches
-          the user to the role.
-        '';
-      };
-      socketDir = mkOption {
-        type = types.str;
-        default = "/run/postgresql";
-        description = "Directory of the local PostgreSQL's Unix socket.";
-      };
+    database = opts.localDatabase {
+      name = "rsky-feedgen";
+      createLocally = ''
+        Create the database and its role in the local PostgreSQL
+        ({option}`services.postgresql`) and connect over its Unix socket
+        with peer authentication. When false, give `DATABASE_URL`,
+        `READ_REPLICA_URL_1` and `READ_REPLICA_URL_2` (`postgresql://…`) in
+        {option}`environmentFiles`.
+      '';
     };
 
     migrate = mkOption {
@@ -93,27 +76,17 @@ in
       '';
     };
 
-    environmentFiles = opts.environmentFiles // {
-      description = ''
-        Files of further environment variables (systemd `EnvironmentFile=`):
-        `RSKY_API_KEY`, the key firehose subscribers send in `X-RSKY-KEY` to
-        queue records (the queue endpoints refuse every request without
-        it), and the database URLs when the database is not local.
-      '';
-    };
+    environmentFiles = opts.environmentFilesFor ''
+      `RSKY_API_KEY`, the key firehose subscribers send in `X-RSKY-KEY` to
+      queue records (the queue endpoints refuse every request without it),
+      and the database URLs when the database is not local.
+    '';
 
     openFirewall = opts.openFirewall "`ROCKET_PORT`";
   };
 
   config = mkIf cfg.enable {
-    services.postgresql = mkIf cfg.database.createLocally {
-      enable = true;
-      ensureDatabases = [ cfg.database.name ];
-      ensureUsers = [{
-        inherit (cfg.database) name;
-        ensureDBOwnership = true;
-      }];
-    };
+    services.postgresql = mkIf cfg.database.createLocally (opts.postgresqlFor cfg.database);
 
     systemd.services = units (cfg // {
       migrator = "${cfg.package.migrate}/bin/rsky-feedgen-migrate";

@@ -38,20 +38,13 @@ in
           default = null;
           description = "Sequence number to start from (the stream's live tail when null).";
         };
-        FEEDGEN_QUEUE_ENDPOINT = mkOption {
-          type = types.str;
-          example = "http://127.0.0.1:8000";
-          description = "Base URL of rsky-feedgen, whose `/queue/…` and `/cursor` endpoints receive the records.";
-        };
+        FEEDGEN_QUEUE_ENDPOINT = opts.feedgenQueueEndpoint;
       };
     };
 
-    environmentFiles = opts.environmentFiles // {
-      description = ''
-        Files of further environment variables (systemd `EnvironmentFile=`);
-        one must provide `RSKY_API_KEY`, rsky-feedgen's queue key.
-      '';
-    };
+    environmentFiles = opts.environmentFilesFor ''
+      `RSKY_API_KEY`, rsky-feedgen's queue key (required).
+    '';
   };
 
   config = mkIf cfg.enable {

@@ -39,20 +39,13 @@ in
           default = null;
           description = "Name under which the cursor is stored in rsky-feedgen (`wss://jetstream1.us-west.bsky.network` when null).";
         };
-        FEEDGEN_QUEUE_ENDPOINT = mkOption {
-          type = types.str;
-          example = "http://127.0.0.1:8000";
-          description = "Base URL of rsky-feedgen, whose `/queue/…` and `/cursor` endpoints receive the records.";
-        };
+        FEEDGEN_QUEUE_ENDPOINT = opts.feedgenQueueEndpoint;
       };
     };
 
-    environmentFiles = opts.environmentFiles // {
-      description = ''
-        Files of further environment variables (systemd `EnvironmentFile=`);
-        one must provide `RSKY_API_KEY`, rsky-feedgen's queue key.
-      '';
-    };
+    environmentFiles = opts.environmentFilesFor ''
+      `RSKY_API_KEY`, rsky-feedgen's queue key (required).
+    '';
   };
 
   config = mkIf cfg.enable {

@@ -69,13 +69,9 @@ in
       };
     };
 
-    environmentFiles = opts.environmentFiles // {
-      description = ''
-        Files of further environment variables (systemd `EnvironmentFile=`);
-        one must provide `MOD_SERVICE_PASSWORD`, the moderation account's
-        password.
-      '';
-    };
+    environmentFiles = opts.environmentFilesFor ''
+      `MOD_SERVICE_PASSWORD`, the moderation account's password (required).
+    '';
   };
 
   config = mkIf cfg.enable {

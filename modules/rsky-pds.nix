@@ -119,17 +119,14 @@ in
       };
     };
 
-    environmentFiles = opts.environmentFiles // {
-      description = ''
-        Files of further environment variables (systemd `EnvironmentFile=`).
-        They must provide the secrets: `PDS_JWT_KEY_K256_PRIVATE_KEY_HEX`,
-        `PDS_REPO_SIGNING_KEY_K256_PRIVATE_KEY_HEX` and
-        `PDS_PLC_ROTATION_KEY_K256_PRIVATE_KEY_HEX` (each a secp256k1 private
-        key, 64 hex digits: `openssl rand -hex 32`), `PDS_DPOP_SECRET` (32
-        bytes in hex) and `PDS_ADMIN_PASS`; and, as needed,
-        `PDS_MAILGUN_API_KEY` and `AWS_*` credentials.
-      '';
-    };
+    environmentFiles = opts.environmentFilesFor ''
+      `PDS_JWT_KEY_K256_PRIVATE_KEY_HEX`,
+      `PDS_REPO_SIGNING_KEY_K256_PRIVATE_KEY_HEX` and
+      `PDS_PLC_ROTATION_KEY_K256_PRIVATE_KEY_HEX` (required; each a
+      secp256k1 private key, 64 hex digits: `openssl rand -hex 32`),
+      `PDS_DPOP_SECRET` (32 bytes in hex) and `PDS_ADMIN_PASS`; and, as
+      needed, `PDS_MAILGUN_API_KEY` and `AWS_*` credentials.
+    '';
 
     openFirewall = opts.openFirewall "`PDS_PORT`";
   };

@@ -57,13 +57,10 @@ in
       };
     };
 
-    environmentFiles = opts.environmentFiles // {
-      description = ''
-        Files of further environment variables (systemd `EnvironmentFile=`):
-        `RELAY_ADMIN_PASSWORD` enables the `/admin/pds/*` endpoints (bearer
-        token).
-      '';
-    };
+    environmentFiles = opts.environmentFilesFor ''
+      `RELAY_ADMIN_PASSWORD` enables the `/admin/pds/*` endpoints (bearer
+      token).
+    '';
   };
 
   config = mkIf cfg.enable {

@@ -21,6 +21,56 @@ rec {
     description = "Files of further environment variables (systemd `EnvironmentFile=`), for values that must not be in the Nix store.";
   };
 
+  # `environmentFiles`, saying which secrets the service expects there.
+  environmentFilesFor = secrets: environmentFiles // {
+    description = "Files of further environment variables (systemd `EnvironmentFile=`), for values that must not be in the Nix store: ${secrets}";
+  };
+
+  # A database in the local PostgreSQL, reached over its Unix socket with
+  # peer authentication: the database, the role that owns it and the
+  # service's dynamic user share one name (default `name`).
+  # `createLocally` describes that option for this service (what it does,
+  # and what to give instead when false).
+  localDatabase = { name, createLocally }: {
+    createLocally = mkOption {
+      type = types.bool;
+      default = true;
+      description = createLocally;
+    };
+    name = mkOption {
+      type = types.str;
+      default = name;
+      description = ''
+        Name of the local database, of the PostgreSQL role that owns it,
+        and of the service's (dynamic) user: peer authentication matches
+        the user to the role.
+      '';
+    };
+    socketDir = mkOption {
+      type = types.str;
+      default = "/run/postgresql";
+      description = "Directory of the local PostgreSQL's Unix socket.";
+    };
+  };
+
+  # The services.postgresql settings that create a `localDatabase`.
+  postgresqlFor = database: {
+    enable = true;
+    ensureDatabases = [ database.name ];
+    ensureUsers = [{
+      inherit (database) name;
+      ensureDBOwnership = true;
+    }];
+  };
+
+  # Where rsky's firehose and Jetstream subscribers queue records: an
+  # rsky-feedgen.
+  feedgenQueueEndpoint = mkOption {
+    type = types.str;
+    example = "http://127.0.0.1:8000";
+    description = "Base URL of rsky-feedgen, whose `/queue/…` and `/cursor` endpoints receive the records.";
+  };
+
   openFirewall = what: mkOption {
     type = types.bool;
     default = false;
