@@ -43,9 +43,7 @@ in
       };
     };
 
-    environmentFiles = opts.environmentFilesFor ''
-      `RSKY_API_KEY`, rsky-feedgen's queue key (required).
-    '';
+    environmentFiles = opts.feedgenQueueKeyFiles;
   };
 
   config = mkIf cfg.enable {

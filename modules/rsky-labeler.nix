@@ -53,14 +53,10 @@ in
           default = null;
           description = "Label applied to matches (`antiblack-harassment` when null).";
         };
-        MOD_SERVICE_AUTOLABEL_TAGS = mkOption {
-          type = types.listOf types.str;
-          default = [ ];
+        MOD_SERVICE_AUTOLABEL_TAGS = opts.stringList {
           description = "Tags added to matches.";
         };
-        LABELER_EXLUDED_SLURS = mkOption {
-          type = types.listOf types.str;
-          default = [ ];
+        LABELER_EXLUDED_SLURS = opts.stringList {
           description = "Matched words (lower case) to ignore. The variable's name is upstream's spelling.";
         };
         ENABLE_CREATE_REPORT = enabled "file a report";

@@ -83,15 +83,11 @@ in
         PDS_MOD_SERVICE_DID = optionalStr "DID of the moderation service.";
         PDS_REPORT_SERVICE_URL = optionalStr "Report service (the moderation service when null); needs `PDS_REPORT_SERVICE_DID`.";
         PDS_REPORT_SERVICE_DID = optionalStr "DID of the report service.";
-        PDS_CRAWLERS = mkOption {
-          type = types.listOf types.str;
-          default = [ ];
+        PDS_CRAWLERS = opts.stringList {
           example = [ "https://bsky.network" ];
           description = "Relays (base URLs) asked to crawl this PDS after writes.";
         };
-        PDS_SERVICE_HANDLE_DOMAINS = mkOption {
-          type = types.listOf types.str;
-          default = [ ];
+        PDS_SERVICE_HANDLE_DOMAINS = opts.stringList {
           example = [ ".pds.example.com" ];
           description = "Handle suffixes this PDS hands out; the module sets `.PDS_HOSTNAME` (`.test` for `localhost`) when empty.";
         };

@@ -41,9 +41,7 @@ in
           default = true;
           description = "Publish events that strict validation would defer or drop (consumers verify signatures themselves).";
         };
-        RELAY_DISCOVERY_UPSTREAMS = mkOption {
-          type = types.listOf types.str;
-          default = [ ];
+        RELAY_DISCOVERY_UPSTREAMS = opts.stringList {
           example = [ "relay1.us-east.bsky.network" ];
           description = "Relays whose `listHosts` seeds the hosts to crawl (rsky-relay's own list of Bluesky relays when empty).";
         };

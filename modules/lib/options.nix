@@ -63,13 +63,23 @@ rec {
     }];
   };
 
+  # A setting that is a list of strings; the unit function passes it
+  # comma-separated (modules/units/lib.nix, `commaList`), and unset when
+  # empty.
+  stringList = { description, example ? null }: mkOption ({
+    type = types.listOf types.str;
+    default = [ ];
+    inherit description;
+  } // (if example == null then { } else { inherit example; }));
+
   # Where rsky's firehose and Jetstream subscribers queue records: an
-  # rsky-feedgen.
+  # rsky-feedgen, and its key.
   feedgenQueueEndpoint = mkOption {
     type = types.str;
     example = "http://127.0.0.1:8000";
     description = "Base URL of rsky-feedgen, whose `/queue/…` and `/cursor` endpoints receive the records.";
   };
+  feedgenQueueKeyFiles = environmentFilesFor "`RSKY_API_KEY`, rsky-feedgen's queue key (required).";
 
   openFirewall = what: mkOption {
     type = types.bool;
