@@ -13,7 +13,7 @@ use std::path::Path;
 
 use nix_fetch::{Fetcher, Options, Request, StoreDir};
 use nix_oracle::Nix;
-use nix_oracle::git::{commit_all, git, init};
+use nix_oracle::git::{Daemon, commit_all, git, init};
 use nix_oracle::tree::{Shape, random_tree};
 
 fn fetcher(nix: &Nix, cache: &Path) -> Fetcher {
@@ -223,8 +223,10 @@ fn work_tree_repositories_match_builtins_fetch_git() {
     );
 }
 
+/// Fetched over `git://` (git daemon on loopback): eka's cache and gix's
+/// transport, Nix's `git fetch`.
 #[test]
-fn bare_repositories_match_builtins_fetch_git_with_tags() {
+fn served_repositories_match_builtins_fetch_git_with_tags() {
     let nix = Nix::new();
     let cache = tempfile::tempdir().unwrap();
     let eka = fetcher(&nix, cache.path());
@@ -242,7 +244,8 @@ fn bare_repositories_match_builtins_fetch_git_with_tags() {
             bare.to_str().unwrap(),
         ],
     );
-    let url = format!("file://{}", bare.display());
+    let daemon = Daemon::serve(dir.path());
+    let url = daemon.url("bare.git");
 
     // Nix 2.8 fetches `refs/heads/<ref>` unless told the full name: eka
     // resolves a tag's short name and reports the full one.
@@ -272,8 +275,61 @@ fn bare_repositories_match_builtins_fetch_git_with_tags() {
         .unwrap();
     assert_eq!(fetched.reference.as_deref(), Some("refs/tags/v1.0"));
     let fetched = eka.fetch(&Request::git(&url, None, None)).unwrap();
+    assert_eq!(fetched.rev.as_deref(), Some(revs[1].as_str()));
+    assert!(!fetched.from_cache);
+    // A rev the cache holds needs no network: not even the daemon.
+    drop(daemon);
+    let again = eka
+        .fetch(&Request::git(
+            &url,
+            Some("feature".into()),
+            Some(revs[2].clone()),
+        ))
+        .unwrap();
+    assert!(again.from_cache);
+    assert_eq!(again.reference.as_deref(), Some("refs/heads/feature"));
+    // A rev on no fetched ref is looked for on every branch and tag.
+    let daemon = Daemon::serve(dir.path());
+    let fresh = tempfile::tempdir().unwrap();
+    let fetched = fetcher(&nix, fresh.path())
+        .fetch(&Request::git(
+            daemon.url("bare.git"),
+            None,
+            Some(revs[3].clone()),
+        ))
+        .unwrap();
+    assert_eq!(fetched.rev.as_deref(), Some(revs[3].as_str()));
+}
+
+#[test]
+fn local_repositories_are_read_in_place() {
+    let nix = Nix::new();
+    let cache = tempfile::tempdir().unwrap();
+    let eka = fetcher(&nix, cache.path());
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    let revs = build_repository(&repo);
+    let fetched = eka
+        .fetch(&Request::git(
+            format!("file://{}", repo.display()),
+            None,
+            None,
+        ))
+        .unwrap();
     assert_eq!(fetched.reference.as_deref(), Some("refs/heads/main"));
     assert_eq!(fetched.rev.as_deref(), Some(revs[1].as_str()));
+    assert!(
+        !cache.path().join("git").exists(),
+        "nothing copied into the cache"
+    );
+    let err = eka
+        .fetch(&Request::git(
+            format!("file://{}", repo.display()),
+            Some("no-such".into()),
+            None,
+        ))
+        .unwrap_err();
+    assert!(nix_oracle::error_chain(&err).contains("refs/heads/no-such, refs/tags/no-such"));
 }
 
 #[test]

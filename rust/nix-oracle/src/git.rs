@@ -50,3 +50,57 @@ pub fn commit_all(dir: &Path, message: &str) -> String {
     );
     git(dir, &["rev-parse", "HEAD"])
 }
+
+/// `git daemon` serving the repositories below a directory over `git://`
+/// on loopback, for fetches that go through a real transport. It stops when
+/// dropped.
+#[derive(Debug)]
+pub struct Daemon {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl Daemon {
+    /// Serve every repository below `base`.
+    pub fn serve(base: &Path) -> Self {
+        crate::require_tool("git", "git tests serve repositories with `git daemon`");
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .expect("a free loopback port")
+            .port();
+        let child = Command::new("git")
+            .arg("daemon")
+            .arg("--reuseaddr")
+            .arg("--export-all")
+            .arg("--listen=127.0.0.1")
+            .arg(format!("--port={port}"))
+            .arg(format!("--base-path={}", base.display()))
+            .arg(base)
+            .envs(ISOLATION)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("git daemon starts");
+        let started = std::time::Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(20),
+                "git daemon did not start listening on port {port}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        Self { child, port }
+    }
+
+    /// `git://127.0.0.1:PORT/<path>` for a repository at `base/<path>`.
+    pub fn url(&self, path: &str) -> String {
+        format!("git://127.0.0.1:{}/{path}", self.port)
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -62,10 +62,18 @@ pub(crate) fn fetch(
         })
         .transpose()
         .map_err(fail)?;
+    // A repository on this machine is read in place: nothing to copy.
+    if let Some(repo) = open_local(from) {
+        let (commit, full_ref) = resolve(&repo, reference, rev, "HEAD")
+            .ok_or_else(|| missing(reference, rev))
+            .map_err(fail)?;
+        return hash_commit(&repo, commit, full_ref, false, request).map_err(fail);
+    }
+
     let path = fetcher.cache.git_dir(&request.url);
     let repo = open_cache(&path).map_err(fail)?;
 
-    let local = || resolve_locally(&repo, reference, rev);
+    let local = || resolve(&repo, reference, rev, REMOTE_HEAD);
     let (commit, full_ref, from_cache) = match local() {
         // A known revision needs no network; neither does anything offline.
         Some((commit, full_ref))
@@ -92,18 +100,57 @@ pub(crate) fn fetch(
             (commit, Some(full_ref), false)
         }
     };
-    check_commit(&repo, commit, full_ref.as_deref()).map_err(fail)?;
+    hash_commit(&repo, commit, full_ref, from_cache, request).map_err(fail)
+}
 
+/// The result for `commit`: its `builtins.fetchGit` hash.
+fn hash_commit(
+    repo: &gix::Repository,
+    commit: ObjectId,
+    reference: Option<String>,
+    from_cache: bool,
+    request: &Request,
+) -> Result<Found, GitError> {
+    check_commit(repo, commit, reference.as_deref())?;
     let hasher = Hasher::new(request.algorithm());
-    let hash = nar::git::write_tree(&repo, commit, nar::git::Export::Archive, hasher)
-        .map_err(|err| fail(GitError::Tree(err)))?
+    let hash = nar::git::write_tree(repo, commit, nar::git::Export::Archive, hasher)
+        .map_err(GitError::Tree)?
         .finish();
     Ok(Found {
         hash,
         rev: Some(commit.to_string()),
-        reference: full_ref,
+        reference,
         from_cache,
     })
+}
+
+/// The repository at a `file://` URL or an absolute path, if there is one.
+fn open_local(url: &str) -> Option<gix::Repository> {
+    let path = match url.strip_prefix("file://") {
+        Some(_) => reqwest::Url::parse(url).ok()?.to_file_path().ok()?,
+        None if url.starts_with('/') => PathBuf::from(url),
+        None => return None,
+    };
+    let mut repo = gix::open(path).ok()?;
+    repo.object_cache_size_if_unset(64 * 1024 * 1024);
+    Some(repo)
+}
+
+/// The error for a ref or rev that `resolve` did not find.
+fn missing(reference: Option<&str>, rev: Option<ObjectId>) -> GitError {
+    match rev {
+        Some(rev) => GitError::NoSuchRev {
+            rev: rev.to_string(),
+            reference: reference.map(str::to_owned),
+        },
+        None => {
+            let reference = reference.unwrap_or("HEAD");
+            GitError::NoSuchRef {
+                reference: reference.to_owned(),
+                looked_for: candidates(reference).join(", "),
+            }
+        }
+    }
 }
 
 /// `git ls-remote`: every ref and the commit (or object) it leads to.
@@ -188,11 +235,13 @@ fn candidates(reference: &str) -> Vec<String> {
     }
 }
 
-/// The commit (and full ref name) the cache already knows for the request.
-fn resolve_locally(
+/// The commit (and full ref name) `repo` holds for the request; `head` is
+/// the ref that stands for the remote's `HEAD`.
+fn resolve(
     repo: &gix::Repository,
     reference: Option<&str>,
     rev: Option<ObjectId>,
+    head: &str,
 ) -> Option<(ObjectId, Option<String>)> {
     let from_ref = |name: &str| {
         let mut found = repo.try_find_reference(name).ok()??;
@@ -212,8 +261,8 @@ fn resolve_locally(
             .iter()
             .find_map(|name| from_ref(name))
             .map(|(id, full)| (id, Some(full))),
-        (None, None) => from_ref(REMOTE_HEAD).map(|(id, _)| {
-            let target = repo.find_reference(REMOTE_HEAD).ok().and_then(|r| {
+        (None, None) => from_ref(head).map(|(id, _)| {
+            let target = repo.find_reference(head).ok().and_then(|r| {
                 r.target()
                     .try_name()
                     .map(|n| n.as_bstr().to_str_lossy().into_owned())
