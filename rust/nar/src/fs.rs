@@ -13,11 +13,15 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use crate::{Error, Writer};
 
-/// Bytes per chunk handed from the reading thread to the encoding thread.
+/// Bytes per read of a file.
 const CHUNK: usize = 256 * 1024;
-/// Events in flight between the two threads (bounds memory to about
-/// `QUEUE * CHUNK`).
-const QUEUE: usize = 32;
+/// Events travel in batches of about this many bytes (or [`BATCH_EVENTS`]
+/// events), so that the threads meet once per batch, not once per file.
+const BATCH_BYTES: usize = 1024 * 1024;
+const BATCH_EVENTS: usize = 512;
+/// Batches in flight between the two threads (memory stays around
+/// `QUEUE * BATCH_BYTES`).
+const QUEUE: usize = 4;
 
 /// Serialise the file, symlink or directory at `path` into a new NAR written
 /// to `out`, and return `out`. This is `nix-store --dump PATH`; hashing the
@@ -51,18 +55,32 @@ pub fn write_path<W: Write>(path: &Path, out: W) -> Result<W, Error> {
 /// symbolic links are not followed and their targets are kept verbatim, and
 /// empty directories are kept. Sockets, FIFOs and devices are an error.
 pub fn dump_path<W: Write>(path: &Path, nar: &mut Writer<W>) -> Result<(), Error> {
-    let (events, receive) = sync_channel(QUEUE);
-    let (recycle, spare) = sync_channel(QUEUE + 2);
+    let (batches, receive) = sync_channel(QUEUE);
+    let (recycle, spare) = sync_channel((QUEUE + 2) * BATCH_BYTES / CHUNK);
     std::thread::scope(|scope| {
         scope.spawn(move || {
-            let mut reader = Reader { events, spare };
+            let mut reader = Reader {
+                batches,
+                batch: Vec::new(),
+                batch_bytes: 0,
+                spare,
+            };
             // An error is sent as the last event; a closed channel means the
             // encoding side stopped, so there is nobody left to tell.
-            if let Err(Stop::Failed(err)) = reader.root(path.to_path_buf()) {
-                let _ = reader.events.send(Event::Failed(err));
+            let ended = match reader.root(path.to_path_buf()) {
+                Err(Stop::Failed(err)) => reader.send(Event::Failed(err)),
+                Err(Stop::Hangup) => return,
+                Ok(()) => Ok(()),
+            };
+            if ended.is_ok() {
+                let _ = reader.flush();
             }
         });
-        let result = encode(&receive, &recycle, nar);
+        let mut events = Events {
+            batches: &receive,
+            current: Vec::new().into_iter(),
+        };
+        let result = encode(&mut events, &recycle, nar);
         // Unblock the reading thread if it is still sending, so that the
         // scope can join it.
         drop(receive);
@@ -94,15 +112,32 @@ enum Event {
     Failed(Error),
 }
 
+/// The events of the batches the reading thread sends, one by one.
+struct Events<'a> {
+    batches: &'a Receiver<Vec<Event>>,
+    current: std::vec::IntoIter<Event>,
+}
+
+impl Events<'_> {
+    fn next(&mut self) -> Option<Event> {
+        loop {
+            if let Some(event) = self.current.next() {
+                return Some(event);
+            }
+            self.current = self.batches.recv().ok()?.into_iter();
+        }
+    }
+}
+
 /// Apply the events to the writer until the root node is complete.
 fn encode<W: Write>(
-    events: &Receiver<Event>,
+    events: &mut Events<'_>,
     recycle: &SyncSender<Vec<u8>>,
     nar: &mut Writer<W>,
 ) -> Result<(), Error> {
     let mut depth = 0usize;
     loop {
-        let Ok(event) = events.recv() else {
+        let Some(event) = events.next() else {
             return Err(Error::Misuse {
                 what: "the file system walk stopped before the tree was complete",
             });
@@ -126,10 +161,10 @@ fn encode<W: Write>(
                     if written == 0 || file.remaining() == 0 {
                         break;
                     }
-                    chunk = match events.recv() {
-                        Ok(Event::Chunk(chunk)) => chunk,
-                        Ok(Event::Failed(err)) => return Err(err),
-                        Ok(_) | Err(_) => break,
+                    chunk = match events.next() {
+                        Some(Event::Chunk(chunk)) => chunk,
+                        Some(Event::Failed(err)) => return Err(err),
+                        Some(_) | None => break,
                     };
                 }
                 file.finish()?;
@@ -179,14 +214,32 @@ impl From<Error> for Stop {
 }
 
 struct Reader {
-    events: SyncSender<Event>,
+    batches: SyncSender<Vec<Event>>,
+    /// The batch being filled, and the bytes of file contents in it.
+    batch: Vec<Event>,
+    batch_bytes: usize,
     /// Buffers the encoding side is done with, to be filled again.
     spare: Receiver<Vec<u8>>,
 }
 
 impl Reader {
-    fn send(&self, event: Event) -> Result<(), Stop> {
-        self.events.send(event).map_err(|_| Stop::Hangup)
+    fn send(&mut self, event: Event) -> Result<(), Stop> {
+        self.batch_bytes += match &event {
+            Event::File { first, .. } => first.len(),
+            Event::Chunk(chunk) => chunk.len(),
+            _ => 0,
+        };
+        self.batch.push(event);
+        if self.batch_bytes >= BATCH_BYTES || self.batch.len() >= BATCH_EVENTS {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), Stop> {
+        self.batch_bytes = 0;
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH_EVENTS));
+        self.batches.send(batch).map_err(|_| Stop::Hangup)
     }
 
     fn root(&mut self, path: PathBuf) -> Result<(), Stop> {

@@ -9,11 +9,11 @@
 //! contents), and the NAR is written in sorted order:
 //!
 //! * while streaming, optimistically: as long as the entries arrive in an
-//!   order the NAR can follow (archives made with `tar --sort=name`, and most
+//!   order the NAR can follow (archives made with `tar --sort=name`, and many
 //!   others), the hash is done when the download is;
-//! * otherwise from the downloaded file in a second pass, holding back (in
-//!   memory, or in a temporary file beyond a budget) only the contents that
-//!   arrive before their turn.
+//! * otherwise from the contents kept during that same pass (in memory up
+//!   to a budget, beyond it in one anonymous temporary file): the archive is
+//!   decompressed once either way.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
@@ -24,8 +24,8 @@ use nar::Writer;
 
 use crate::hash::{Algorithm, Hash, Hasher};
 
-/// Contents held in memory while they wait for their turn, at most.
-const MEMORY_BUDGET: usize = 64 * 1024 * 1024;
+/// Contents kept in memory, at most; the rest goes to a temporary file.
+const MEMORY_BUDGET: usize = 32 * 1024 * 1024;
 /// Buffer size for reading compressed input.
 const READ_BUFFER: usize = 256 * 1024;
 
@@ -137,19 +137,34 @@ fn decompress<'r>(
     })
 }
 
-/// Hash a tar stream (compressed or not) in one pass if its order allows.
-/// `Ok(None)` means the contents came out of order: hash the same archive
-/// again with [`hash_file`].
+/// Hash a tar stream (compressed or not), reading it once.
 pub(crate) fn hash_tar_stream(
     reader: impl Read,
     compression: Compression,
     algorithm: Algorithm,
-) -> Result<Option<Hash>, ArchiveError> {
+) -> Result<Hash, ArchiveError> {
+    hash_tar_with(reader, compression, algorithm, Held::default()).map(|(hash, _)| hash)
+}
+
+/// The hash, and whether it was written while streaming.
+fn hash_tar_with(
+    reader: impl Read,
+    compression: Compression,
+    algorithm: Algorithm,
+    held: Held,
+) -> Result<(Hash, bool), ArchiveError> {
     let decoder = decompress(compression, BufReader::with_capacity(READ_BUFFER, reader))?;
-    let mut builder = Builder::new(Some(Optimist::new(algorithm)?));
+    let mut builder = Builder::new(Some(Optimist::new(algorithm)?), Some(held));
     for_each_tar_entry(decoder, |index, entry| builder.add_tar_entry(index, entry))?;
-    let (_, optimist) = builder.finish()?;
-    optimist.map(Optimist::finish).transpose()
+    let (tree, optimist, held) = builder.finish()?;
+    match optimist {
+        Some(optimist) => Ok((optimist.finish()?, true)),
+        // Out of order: everything is held, write it in NAR order now.
+        None => Ok((
+            Emitter::new(&tree, algorithm, held.unwrap_or_default())?.finish()?,
+            false,
+        )),
+    }
 }
 
 /// Hash an archive file of any supported format.
@@ -158,22 +173,7 @@ pub(crate) fn hash_file(path: &Path, algorithm: Algorithm) -> Result<Hash, Archi
     let (format, reader) = sniff(open()?)?;
     match format {
         Format::Zip => hash_zip(open()?, algorithm),
-        Format::Tar(compression) => {
-            // First pass: the shape of the tree.
-            let mut builder = Builder::new(None);
-            let reader = BufReader::with_capacity(READ_BUFFER, reader);
-            for_each_tar_entry(decompress(compression, reader)?, |index, entry| {
-                builder.add_tar_entry(index, entry)
-            })?;
-            let (tree, _) = builder.finish()?;
-            // Second pass: the contents, in NAR order.
-            let reader = BufReader::with_capacity(READ_BUFFER, open()?);
-            let mut emitter = Emitter::new(&tree, algorithm)?;
-            for_each_tar_entry(decompress(compression, reader)?, |index, mut entry| {
-                emitter.offer(index, &mut entry)
-            })?;
-            emitter.finish()
-        }
+        Format::Tar(compression) => hash_tar_stream(reader, compression, algorithm),
     }
 }
 
@@ -218,14 +218,25 @@ struct Builder {
     top: Option<Vec<u8>>,
     root: Children,
     optimist: Option<Optimist>,
+    /// Every file's contents, for when the optimist gives up (`None` when
+    /// the archive can be read again at random, as a zip can).
+    held: Option<Held>,
+}
+
+/// What the optimist needs to know about a node just added.
+enum View {
+    Directory,
+    File { executable: bool, size: u64 },
+    Symlink(Vec<u8>),
 }
 
 impl Builder {
-    fn new(optimist: Option<Optimist>) -> Self {
+    fn new(optimist: Option<Optimist>, held: Option<Held>) -> Self {
         Self {
             top: None,
             root: BTreeMap::new(),
             optimist,
+            held,
         }
     }
 
@@ -267,7 +278,9 @@ impl Builder {
                 });
             }
         };
-        self.add(index, &path, kind, Some(entry as &mut dyn Read))
+        // Only a regular file's entry holds its contents.
+        let contents = matches!(kind, Kind::File { .. }).then_some(entry as &mut dyn Read);
+        self.add(index, &path, kind, contents)
     }
 
     /// Add the entry at `path`; `contents` reads a regular file's bytes.
@@ -363,30 +376,58 @@ impl Builder {
             Some(node) => directory.insert(name.clone(), node).is_some(),
         };
 
-        if let Some(optimist) = &mut self.optimist {
-            let streamed = if replaced {
-                // A later entry changes an earlier one: the NAR written so
-                // far may be wrong.
-                Ok(false)
-            } else {
-                let file = lookup_in(directory, &name);
-                optimist.add(&parts, &name, file, contents)
+        let view = match directory.get(&name) {
+            Some(Node::Directory(_)) => View::Directory,
+            Some(Node::File {
+                executable, size, ..
+            }) => View::File {
+                executable: *executable,
+                size: *size,
+            },
+            Some(Node::Symlink(target)) => View::Symlink(target.clone()),
+            None => unreachable!("just inserted"),
+        };
+        // A later entry that changes an earlier one, or a hard link (whose
+        // contents went by already), ends the optimist's run.
+        let written = match &mut self.optimist {
+            Some(optimist)
+                if !replaced && (contents.is_some() || !matches!(view, View::File { .. })) =>
+            {
+                optimist.position(&parts, &name, &view)?
+            }
+            _ => false,
+        };
+        if !written {
+            self.optimist = None;
+        }
+        if let (View::File { executable, size }, Some(contents)) = (&view, contents) {
+            let mut streamed = match &mut self.optimist {
+                Some(optimist) => Some(optimist.nar.file_contents(*executable, *size)?),
+                None => None,
             };
-            match streamed {
-                Ok(true) => {}
-                Ok(false) => self.optimist = None,
-                Err(err) => return Err(err),
+            match &mut self.held {
+                Some(held) => held
+                    .keep(index, contents, *size, streamed.as_mut())
+                    .map_err(ArchiveError::Read)?,
+                None => {
+                    if let Some(streamed) = streamed.as_mut() {
+                        copy_exactly(contents, streamed, *size).map_err(ArchiveError::Read)?;
+                    }
+                }
+            }
+            if let Some(streamed) = streamed {
+                streamed.finish()?;
             }
         }
         Ok(())
     }
 
-    /// The tree, and the optimistic hasher if it kept up.
-    fn finish(self) -> Result<(Children, Option<Optimist>), ArchiveError> {
+    /// The tree, the optimistic hasher if it kept up, and the contents.
+    fn finish(self) -> Result<(Children, Option<Optimist>, Option<Held>), ArchiveError> {
         if self.top.is_none() {
             return Err(ArchiveError::Empty);
         }
-        Ok((self.root, self.optimist))
+        Ok((self.root, self.optimist, self.held))
     }
 }
 
@@ -400,10 +441,6 @@ fn lookup<'t>(root: &'t Children, path: &[Vec<u8>]) -> Option<&'t Node> {
         }
     }
     directory.get(last)
-}
-
-fn lookup_in<'t>(directory: &'t Children, name: &[u8]) -> Option<&'t Node> {
-    directory.get(name)
 }
 
 /// The components of an archive path as libarchive resolves it inside the
@@ -442,14 +479,14 @@ impl Optimist {
         })
     }
 
-    /// Write the entry `name` in directory `parents`. `Ok(false)` when the
-    /// order does not allow it.
-    fn add(
+    /// Write the entry `name` in directory `parents`, up to a file's
+    /// contents (which the caller streams). `Ok(false)` when the order does
+    /// not allow it.
+    fn position(
         &mut self,
         parents: &[Vec<u8>],
         name: &[u8],
-        node: Option<&Node>,
-        contents: Option<&mut dyn Read>,
+        node: &View,
     ) -> Result<bool, ArchiveError> {
         // Close directories that are not on the way, open those that are.
         let common = self
@@ -473,23 +510,12 @@ impl Optimist {
             return Ok(false);
         }
         match node {
-            Some(Node::Directory(_)) => {
+            View::Directory => {
                 self.nar.directory()?;
                 self.open.push(name.to_vec());
             }
-            Some(Node::Symlink(target)) => self.nar.symlink(target)?,
-            Some(Node::File {
-                executable, size, ..
-            }) => match contents {
-                Some(contents) => {
-                    let mut file = self.nar.file_contents(*executable, *size)?;
-                    copy_exactly(contents, &mut file, *size).map_err(ArchiveError::Read)?;
-                    file.finish()?;
-                }
-                // A hard link: its contents were streamed already.
-                None => return Ok(false),
-            },
-            None => return Ok(false),
+            View::Symlink(target) => self.nar.symlink(target)?,
+            View::File { .. } => {}
         }
         Ok(true)
     }
@@ -512,17 +538,22 @@ impl Optimist {
     }
 }
 
-/// Copy exactly `size` bytes; an early end is an error.
-fn copy_exactly(from: &mut dyn Read, to: &mut impl Write, size: u64) -> io::Result<()> {
-    let copied = io::copy(&mut from.take(size), to)?;
-    if copied == size {
+/// An entry that ended before its announced size is an error.
+fn check_size(actual: u64, size: u64) -> io::Result<()> {
+    if actual == size {
         Ok(())
     } else {
         Err(io::Error::new(
             io::ErrorKind::UnexpectedEof,
-            format!("archive entry ended after {copied} of {size} bytes"),
+            format!("archive entry ended after {actual} of {size} bytes"),
         ))
     }
+}
+
+/// Copy exactly `size` bytes; an early end is an error.
+fn copy_exactly(from: &mut dyn Read, to: &mut impl Write, size: u64) -> io::Result<()> {
+    let copied = io::copy(&mut from.take(size), to)?;
+    check_size(copied, size)
 }
 
 /// One step of the NAR of a finished tree.
@@ -574,7 +605,7 @@ struct Emitter<'t> {
 }
 
 impl<'t> Emitter<'t> {
-    fn new(root: &'t Children, algorithm: Algorithm) -> Result<Self, ArchiveError> {
+    fn new(root: &'t Children, algorithm: Algorithm, held: Held) -> Result<Self, ArchiveError> {
         let mut list = vec![Step::Directory(None)];
         steps(root, &mut list);
         list.push(Step::End);
@@ -589,7 +620,7 @@ impl<'t> Emitter<'t> {
             next: 0,
             nar: Writer::new(Hasher::new(algorithm)),
             uses,
-            held: Held::default(),
+            held,
         };
         emitter.advance()?;
         Ok(emitter)
@@ -619,11 +650,23 @@ impl<'t> Emitter<'t> {
             self.uses.remove(&index);
             self.next += 1;
         } else {
+            let size = self.size_of(index);
             self.held
-                .keep(index, contents)
+                .keep(index, contents, size, None::<&mut io::Sink>)
                 .map_err(ArchiveError::Read)?;
         }
         self.advance()
+    }
+
+    /// The size of the file entry `index` holds.
+    fn size_of(&self, index: usize) -> u64 {
+        self.steps
+            .iter()
+            .find_map(|step| match step {
+                Step::File { source, size, .. } if *source == index => Some(*size),
+                _ => None,
+            })
+            .unwrap_or(0)
     }
 
     /// The archive entry whose contents the NAR needs next, if any.
@@ -690,41 +733,85 @@ impl<'t> Emitter<'t> {
     }
 }
 
-/// Contents that arrived before their turn: in memory up to
-/// [`MEMORY_BUDGET`], in an anonymous temporary file beyond.
-#[derive(Default)]
+/// Contents that arrived before their turn: in memory up to a budget
+/// ([`MEMORY_BUDGET`]), in an anonymous temporary file beyond.
 struct Held {
+    budget: usize,
     memory: HashMap<usize, Vec<u8>>,
     in_memory: usize,
-    spill: Option<File>,
+    spill: Option<io::BufWriter<File>>,
     spilled: HashMap<usize, (u64, u64)>,
     spill_end: u64,
 }
 
+impl Default for Held {
+    fn default() -> Self {
+        Self::with_budget(MEMORY_BUDGET)
+    }
+}
+
 impl Held {
+    fn with_budget(budget: usize) -> Self {
+        Self {
+            budget,
+            memory: HashMap::new(),
+            in_memory: 0,
+            spill: None,
+            spilled: HashMap::new(),
+            spill_end: 0,
+        }
+    }
+
     fn has(&self, index: usize) -> bool {
         self.memory.contains_key(&index) || self.spilled.contains_key(&index)
     }
 
-    fn keep(&mut self, index: usize, contents: &mut dyn Read) -> io::Result<()> {
-        let mut bytes = Vec::new();
-        let limit = (MEMORY_BUDGET - self.in_memory.min(MEMORY_BUDGET)) as u64;
-        contents.take(limit + 1).read_to_end(&mut bytes)?;
-        if bytes.len() as u64 <= limit {
+    /// Keep `size` bytes of `contents` for entry `index`, also writing them
+    /// to `also` as they pass.
+    fn keep(
+        &mut self,
+        index: usize,
+        contents: &mut dyn Read,
+        size: u64,
+        mut also: Option<&mut impl Write>,
+    ) -> io::Result<()> {
+        let fits = usize::try_from(size)
+            .ok()
+            .filter(|&size| self.in_memory + size <= self.budget);
+        if let Some(len) = fits {
+            let mut bytes = Vec::with_capacity(len);
+            contents.take(size).read_to_end(&mut bytes)?;
+            check_size(bytes.len() as u64, size)?;
+            if let Some(also) = also.as_mut() {
+                also.write_all(&bytes)?;
+            }
             self.in_memory += bytes.len();
             self.memory.insert(index, bytes);
             return Ok(());
         }
         let spill = match &mut self.spill {
             Some(file) => file,
-            empty => empty.insert(tempfile::tempfile()?),
+            empty => empty.insert(io::BufWriter::with_capacity(
+                READ_BUFFER,
+                tempfile::tempfile()?,
+            )),
         };
-        spill.seek(SeekFrom::Start(self.spill_end))?;
-        spill.write_all(&bytes)?;
-        let rest = io::copy(contents, spill)?;
-        let len = bytes.len() as u64 + rest;
-        self.spilled.insert(index, (self.spill_end, len));
-        self.spill_end += len;
+        let mut remaining = size;
+        let mut chunk = vec![0; READ_BUFFER];
+        while remaining > 0 {
+            let want = usize::try_from(remaining).map_or(chunk.len(), |r| r.min(chunk.len()));
+            let read = contents.read(&mut chunk[..want])?;
+            if read == 0 {
+                check_size(size - remaining, size)?;
+            }
+            spill.write_all(&chunk[..read])?;
+            if let Some(also) = also.as_mut() {
+                also.write_all(&chunk[..read])?;
+            }
+            remaining -= read as u64;
+        }
+        self.spilled.insert(index, (self.spill_end, size));
+        self.spill_end += size;
         Ok(())
     }
 
@@ -736,8 +823,13 @@ impl Held {
         else {
             return Err(io::Error::other("held contents went missing"));
         };
-        spill.seek(SeekFrom::Start(offset))?;
-        copy_exactly(spill, to, len)
+        spill.flush()?;
+        let file = spill.get_mut();
+        file.seek(SeekFrom::Start(offset))?;
+        copy_exactly(file, to, len)?;
+        // Further contents are appended at the end.
+        file.seek(SeekFrom::End(0))?;
+        Ok(())
     }
 
     fn forget(&mut self, index: usize) {
@@ -751,7 +843,7 @@ impl Held {
 /// Hash a zip archive: its central directory gives the whole tree at once.
 fn hash_zip(file: File, algorithm: Algorithm) -> Result<Hash, ArchiveError> {
     let mut zip = zip::ZipArchive::new(BufReader::new(file)).map_err(ArchiveError::Zip)?;
-    let mut builder = Builder::new(None);
+    let mut builder = Builder::new(None, None);
     for index in 0..zip.len() {
         let (path, kind) = {
             let entry = zip.by_index_raw(index).map_err(ArchiveError::Zip)?;
@@ -782,12 +874,107 @@ fn hash_zip(file: File, algorithm: Algorithm) -> Result<Hash, ArchiveError> {
         };
         builder.add(index, &path, kind, None)?;
     }
-    let (tree, _) = builder.finish()?;
+    let (tree, ..) = builder.finish()?;
     // Random access: hand each file's contents over when its turn comes.
-    let mut emitter = Emitter::new(&tree, algorithm)?;
+    let mut emitter = Emitter::new(&tree, algorithm, Held::default())?;
     while let Some(source) = emitter.wanted() {
         let mut contents = zip.by_index(source).map_err(ArchiveError::Zip)?;
         emitter.offer(source, &mut contents)?;
     }
     emitter.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A tar archive of `entries` (path, kind, contents or link target, mode).
+    fn tar(entries: &[(&str, tar::EntryType, &[u8], u32)]) -> Vec<u8> {
+        let mut builder = tar::Builder::new(Vec::new());
+        for (path, kind, data, mode) in entries {
+            let mut header = tar::Header::new_gnu();
+            header.set_entry_type(*kind);
+            header.set_mode(*mode);
+            if matches!(kind, tar::EntryType::Symlink | tar::EntryType::Link) {
+                header.set_size(0);
+                let target = std::str::from_utf8(data).unwrap();
+                builder.append_link(&mut header, path, target).unwrap();
+            } else {
+                header.set_size(data.len() as u64);
+                builder.append_data(&mut header, path, *data).unwrap();
+            }
+        }
+        builder.into_inner().unwrap()
+    }
+
+    fn hash(archive: &[u8], budget: usize) -> (Hash, bool) {
+        hash_tar_with(
+            archive,
+            Compression::None,
+            Algorithm::Sha256,
+            Held::with_budget(budget),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn every_order_and_budget_gives_the_same_hash() {
+        use tar::EntryType::{Directory, Link, Regular, Symlink};
+        let big = vec![7u8; 3 * READ_BUFFER + 11];
+        let entries: Vec<(&str, tar::EntryType, &[u8], u32)> = vec![
+            ("top/", Directory, b"", 0o755),
+            ("top/lib/", Directory, b"", 0o755),
+            ("top/lib/mod.rs", Regular, b"mod", 0o644),
+            ("top/lib.rs", Regular, b"lib", 0o644),
+            ("top/lib-extra", Regular, &big, 0o755),
+            ("top/link", Symlink, b"lib.rs", 0o777),
+            ("top/z", Regular, b"shared", 0o644),
+            ("top/a-hard", Link, b"top/z", 0o644),
+        ];
+        // In NAR order (path components compared one by one) the optimist
+        // keeps up, as long as there is no hard link: the reference.
+        let listed: Vec<_> = entries.iter().filter(|e| e.1 != Link).copied().collect();
+        let mut nar = listed.clone();
+        nar.sort_by(|a, b| {
+            let parts = |p: &'static str| p.trim_end_matches('/').split('/').collect::<Vec<_>>();
+            parts(a.0).cmp(&parts(b.0))
+        });
+        let (reference, streamed) = hash(&tar(&nar), MEMORY_BUDGET);
+        assert!(streamed, "NAR order is hashed while streaming");
+        let mut reversed = listed.clone();
+        reversed.reverse();
+        for budget in [0, 5, MEMORY_BUDGET] {
+            assert_eq!(
+                hash(&tar(&reversed), budget),
+                (reference, false),
+                "budget {budget}"
+            );
+            // `lib.rs` before `lib/`: git's order, out of NAR order.
+            assert_eq!(
+                hash(&tar(&listed), budget),
+                (reference, false),
+                "budget {budget}"
+            );
+        }
+        // The hard link holds the contents of its target, in any budget.
+        let (with_link, _) = hash(&tar(&entries), 0);
+        assert_eq!(with_link, hash(&tar(&entries), MEMORY_BUDGET).0);
+        assert_ne!(with_link, reference);
+    }
+
+    #[test]
+    fn a_truncated_entry_is_an_error() {
+        let archive = tar(&[("top/f", tar::EntryType::Regular, &[1u8; 5000], 0o644)]);
+        let cut = &archive[..1024 + 2000];
+        for budget in [0, MEMORY_BUDGET] {
+            let err = hash_tar_with(
+                cut,
+                Compression::None,
+                Algorithm::Sha256,
+                Held::with_budget(budget),
+            )
+            .unwrap_err();
+            assert!(matches!(err, ArchiveError::Read(_)), "{err:?}");
+        }
+    }
 }

@@ -426,8 +426,8 @@ impl Fetcher {
                 url: shown(&request.url, from),
             });
         }
-        // Hash while downloading; fall back to the stored file when the
-        // archive's order did not allow it.
+        // Hash tar archives while downloading; zip archives need the whole
+        // file (their directory is at the end).
         let (stored, streamed) = self.with_retries(|| {
             let mut incoming = self.incoming(None)?;
             let failed = Cell::new(false);
@@ -442,9 +442,11 @@ impl Fetcher {
             let streamed = (|| {
                 let (format, mut reader) = archive::sniff(&mut tee)?;
                 let hash = match format {
-                    archive::Format::Tar(compression) => {
-                        archive::hash_tar_stream(&mut reader, compression, algorithm)?
-                    }
+                    archive::Format::Tar(compression) => Some(archive::hash_tar_stream(
+                        &mut reader,
+                        compression,
+                        algorithm,
+                    )?),
                     archive::Format::Zip => None,
                 };
                 // The rest of the download (padding, trailers) for the cache.
