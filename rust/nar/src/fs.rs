@@ -17,11 +17,11 @@ use crate::{Error, Writer};
 const CHUNK: usize = 256 * 1024;
 /// Events travel in batches of about this many bytes (or [`BATCH_EVENTS`]
 /// events), so that the threads meet once per batch, not once per file.
-const BATCH_BYTES: usize = 1024 * 1024;
-const BATCH_EVENTS: usize = 512;
+const BATCH_BYTES: usize = 4 * 1024 * 1024;
+const BATCH_EVENTS: usize = 2048;
 /// Batches in flight between the two threads (memory stays around
 /// `QUEUE * BATCH_BYTES`).
-const QUEUE: usize = 4;
+const QUEUE: usize = 3;
 
 /// Serialise the file, symlink or directory at `path` into a new NAR written
 /// to `out`, and return `out`. This is `nix-store --dump PATH`; hashing the
@@ -322,28 +322,26 @@ impl Reader {
     ) -> Result<Vec<u8>, Stop> {
         let want = usize::try_from(remaining).map_or(CHUNK, |r| r.min(CHUNK));
         let mut chunk = self.spare.try_recv().unwrap_or_default();
-        // Recycled buffers keep their length, so this only zeroes new room.
-        chunk.resize(want, 0);
-        let mut filled = 0;
-        while filled < want {
-            match file.read(&mut chunk[filled..]) {
-                Ok(0) => {
-                    return Err(Error::Read {
-                        path: path.to_path_buf(),
-                        source: std::io::Error::new(
-                            std::io::ErrorKind::UnexpectedEof,
-                            format!(
-                                "file shrank while it was read ({} of {size} bytes missing)",
-                                remaining - filled as u64
-                            ),
-                        ),
-                    }
-                    .into());
-                }
-                Ok(read) => filled += read,
-                Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(source) => return Err(read_error(path, source).into()),
+        chunk.clear();
+        chunk.reserve(want);
+        // Reading into the spare capacity: no zeroing, and no read past
+        // `want` (the limit ends the loop without a system call).
+        let read = Read::by_ref(file)
+            .take(want as u64)
+            .read_to_end(&mut chunk)
+            .map_err(|source| read_error(path, source))?;
+        if read < want {
+            return Err(Error::Read {
+                path: path.to_path_buf(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    format!(
+                        "file shrank while it was read ({} of {size} bytes missing)",
+                        remaining - read as u64
+                    ),
+                ),
             }
+            .into());
         }
         Ok(chunk)
     }
