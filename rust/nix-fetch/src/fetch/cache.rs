@@ -6,13 +6,16 @@
 //! <root>/nar/<kind>/<nix32 of hash>   the SRI of the download whose NAR (of
 //!                                     kind tarball or executable) has this hash
 //! <root>/git/<nix32 of the URL>.git   bare repositories
+//! <root>/git/<nix32 of the URL>.git.lock  held by whoever uses one
 //! <root>/tmp/                         downloads in progress
 //! ```
 //!
 //! Every file is written to `tmp/` and renamed into place, so concurrent
-//! fetches (threads or processes) never see half a file.
+//! fetches (threads or processes) never see half a file. A repository is
+//! more than one file and changes in place, so it is used by one fetch at a
+//! time: see [`Cache::lock_git`].
 
-use std::fs;
+use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -68,6 +71,24 @@ impl Cache {
         self.root.join("git").join(format!("{}.git", key(url)))
     }
 
+    /// Wait for, then hold, exclusive use of the repository that mirrors
+    /// `url` (threads and processes alike) until the guard is dropped.
+    ///
+    /// An advisory lock on a file beside the repository: it goes away with
+    /// the process that held it, so a crash leaves nothing to clean up.
+    pub(crate) fn lock_git(&self, url: &str) -> io::Result<EntryLock> {
+        let dir = self.root.join("git");
+        fs::create_dir_all(&dir)?;
+        let path = dir.join(format!("{}.git.lock", key(url)));
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)?;
+        file.lock()?;
+        Ok(EntryLock { _file: file })
+    }
+
     /// A new download, hashed while it is written.
     pub(crate) fn incoming(&self, also: Option<Algorithm>) -> io::Result<Incoming> {
         let tmp = self.root.join("tmp");
@@ -121,6 +142,13 @@ impl Cache {
         file.persist(path).map_err(|err| err.error)?;
         Ok(())
     }
+}
+
+/// Exclusive use of a cache entry; see [`Cache::lock_git`].
+#[derive(Debug)]
+pub(crate) struct EntryLock {
+    // Closing the file releases the lock.
+    _file: File,
 }
 
 /// The name under which a URL's entries are kept.
@@ -222,6 +250,26 @@ mod tests {
             .unwrap();
         assert_eq!(cache.nar_file(NarKind::Tarball, &nar), Some(stored.path));
         assert_eq!(cache.nar_file(NarKind::Executable, &nar), None);
+    }
+
+    #[test]
+    fn an_entry_is_used_by_one_holder_at_a_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path().to_path_buf());
+        let url = "https://example.org/repo";
+        let held = cache.lock_git(url).unwrap();
+        let lock_file = format!("{}.lock", cache.git_dir(url).display());
+        // A second open file (another thread's or process's) cannot take it…
+        let other = File::open(&lock_file).unwrap();
+        assert!(matches!(
+            other.try_lock(),
+            Err(fs::TryLockError::WouldBlock)
+        ));
+        // …until the holder lets go.
+        drop(held);
+        other.try_lock().unwrap();
+        other.unlock().unwrap();
+        drop(cache.lock_git(url).unwrap());
     }
 
     #[test]

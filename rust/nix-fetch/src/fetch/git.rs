@@ -9,6 +9,7 @@ use gix::ObjectId;
 use gix::bstr::ByteSlice as _;
 use gix::remote::Direction;
 
+use super::cache::EntryLock;
 use super::{Error, Fetcher, Found, Request, shown};
 use crate::hash::Hasher;
 
@@ -21,6 +22,12 @@ pub enum GitError {
         path: PathBuf,
         #[source]
         source: gix::Error,
+    },
+    #[error("cannot lock the cached repository {}", path.display())]
+    Lock {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
     },
     #[error("cannot fetch from the remote")]
     Remote(#[source] gix::Error),
@@ -70,9 +77,7 @@ pub(crate) fn fetch(
         return hash_commit(&repo, commit, full_ref, false, request).map_err(fail);
     }
 
-    let path = fetcher.cache.git_dir(&request.url);
-    let repo = open_cache(&path).map_err(fail)?;
-
+    let (repo, lock) = open_cache(fetcher, &request.url).map_err(fail)?;
     let local = || resolve(&repo, reference, rev, REMOTE_HEAD);
     let (commit, full_ref, from_cache) = match local() {
         // A known revision needs no network; neither does anything offline.
@@ -100,6 +105,8 @@ pub(crate) fn fetch(
             (commit, Some(full_ref), false)
         }
     };
+    // Objects, once there, never change or go: others may fetch meanwhile.
+    drop(lock);
     hash_commit(&repo, commit, full_ref, from_cache, request).map_err(fail)
 }
 
@@ -167,8 +174,9 @@ pub(crate) fn list_refs(
     if fetcher.options.offline && !is_local(from) {
         return Err(Error::Offline { url: shown_url });
     }
-    let path = fetcher.cache.git_dir(url);
-    let repo = open_cache(&path).map_err(fail)?;
+    let (repo, lock) = open_cache(fetcher, url).map_err(fail)?;
+    // Listing changes nothing in the repository.
+    drop(lock);
     let remote = repo
         .remote_at(from)
         .and_then(|remote| remote.with_refspecs(["refs/*:refs/*"], Direction::Fetch))
@@ -198,28 +206,55 @@ pub(crate) fn list_refs(
     Ok(refs)
 }
 
-fn open_cache(path: &Path) -> Result<gix::Repository, GitError> {
+/// The cached bare repository for `url`, created if need be, with exclusive
+/// use of it: concurrent fetches into one repository (threads or processes)
+/// would trip over each other's lock files, packs and refs.
+fn open_cache(fetcher: &Fetcher, url: &str) -> Result<(gix::Repository, EntryLock), GitError> {
     // gix's https transport is reqwest with rustls: it needs a provider.
     super::transport::install_tls_provider();
+    let path = fetcher.cache.git_dir(url);
+    let lock = fetcher
+        .cache
+        .lock_git(url)
+        .map_err(|source| GitError::Lock {
+            path: path.clone(),
+            source,
+        })?;
     let error = |source| GitError::Repository {
-        path: path.to_path_buf(),
+        path: path.clone(),
         source,
     };
-    let mut repo = match gix::open(path) {
+    let mut repo = match gix::open(&path) {
         Ok(repo) => repo,
-        Err(_) if !path.exists() => match std::fs::create_dir_all(path)
-            .map_err(|err| gix::Error::from_error(err))
-            .and_then(|()| gix::init_bare(path))
-        {
-            Ok(repo) => repo,
-            // Someone else created it meanwhile.
-            Err(_) if path.exists() => gix::open(path).map_err(error)?,
-            Err(err) => return Err(error(err)),
-        },
+        Err(_) if !path.exists() => create(&path).map_err(error)?,
+        // Half made by an older eka that created repositories in place
+        // without a lock: nothing in it is worth keeping.
+        Err(_) if !path.join("HEAD").exists() => std::fs::remove_dir_all(&path)
+            .map_err(gix::Error::from_error)
+            .and_then(|()| create(&path))
+            .map_err(error)?,
         Err(err) => return Err(error(err)),
     };
     repo.object_cache_size_if_unset(64 * 1024 * 1024);
-    Ok(repo)
+    Ok((repo, lock))
+}
+
+/// A new bare repository at `path`, made elsewhere and renamed into place
+/// so that nobody, not even after a crash, finds half of one.
+fn create(path: &Path) -> Result<gix::Repository, gix::Error> {
+    let parent = path.parent().unwrap_or(Path::new("."));
+    let made = std::fs::create_dir_all(parent)
+        .and_then(|()| tempfile::Builder::new().prefix(".new-").tempdir_in(parent))
+        .map_err(gix::Error::from_error)?;
+    gix::init_bare(made.path())?;
+    match std::fs::rename(made.path(), path) {
+        // Renamed away: nothing is left for `made` to remove.
+        Ok(()) => drop(made),
+        // Made by someone who did not wait for the lock (an older eka).
+        Err(_) if path.exists() => {}
+        Err(err) => return Err(gix::Error::from_error(err)),
+    }
+    gix::open(path)
 }
 
 /// The local refs a remote ref name is fetched into.
