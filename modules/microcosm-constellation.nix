@@ -79,7 +79,7 @@ in
     };
 
     backups = {
-      enable = mkEnableOption "RocksDB backups (a backup is taken at every start)";
+      enable = mkEnableOption "RocksDB backups into {option}`backups.directory`, on a schedule or once at every start (see {option}`backups.intervalHours`)";
       directory = mkOption {
         type = types.str;
         default = "/var/lib/microcosm-constellation-backups";
@@ -88,7 +88,11 @@ in
       intervalHours = mkOption {
         type = types.nullOr types.ints.positive;
         default = 24;
-        description = "Also take a backup every this many hours; `null` for startup backups only.";
+        description = ''
+          Take a backup every this many hours, the first one this long after
+          the service starts (constellation takes no backup at start in this
+          mode); `null` takes one backup at every start instead.
+        '';
       };
       keep = mkOption {
         type = types.nullOr types.ints.positive;

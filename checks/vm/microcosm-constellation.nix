@@ -19,7 +19,9 @@ testers.runNixOSTest {
       inherit package;
       jetstream = "ws://127.0.0.1:9/unused";
       fixture = fifo;
-      backups.enable = true;
+      # One backup at every start: with an interval, constellation would take
+      # its first backup only once the interval has passed.
+      backups = { enable = true; intervalHours = null; keep = null; };
       metrics.enable = true;
     };
 

@@ -259,6 +259,16 @@ builtins.concatLists [
         "StateDirectory=constellation-backups"
       ];
     })
+  # Without an interval constellation backs up once at start (the VM test's
+  # mode): `--backup` alone, no `--backup-interval`/`--max-old-backups`.
+  (cases "microcosm-constellation" "startup-backup" (constellation { backups = { enable = true; directory = "/var/lib/microcosm-constellation-backups"; intervalHours = null; keep = null; }; })
+    {
+      contains = noCapabilities ++ [
+        "ExecStart=/nix/store/00000000000000000000000000000000-microcosm-constellation-0.1.0/bin/constellation \"--bind\" \"127.0.0.1:6789\" \"--jetstream\" \"us-east-1\" \"--backend\" \"rocks\" \"--data\" \"/var/lib/microcosm-constellation\" \"--backup\" \"/var/lib/microcosm-constellation-backups\""
+        "StateDirectory=microcosm-constellation"
+        "StateDirectory=microcosm-constellation-backups"
+      ];
+    })
   (cases "microcosm-spacedust" "default" (spacedust { })
     {
       contains = noCapabilities ++ [
