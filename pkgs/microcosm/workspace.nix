@@ -39,10 +39,14 @@ let
     buildInputs = [ openssl zstd ];
 
     env = {
-      # RocksDB from nixpkgs (the 9.x series that rust-rocksdb 0.23 wraps)
-      # instead of compiling the bundled copy.
+      # RocksDB from nixpkgs instead of the copy librocksdb-sys 0.17.1 would
+      # compile (9.9.3, about 25 minutes on two cores). 9.10's C API header,
+      # from which bindgen generates the bindings, is identical to 9.9.3's;
+      # a 7.x RocksDB fails to compile (rust-rocksdb 0.23 calls newer API).
       ROCKSDB_LIB_DIR = "${rocksdb_9_10}/lib";
       ROCKSDB_INCLUDE_DIR = "${rocksdb_9_10}/include";
+      # zstd from nixpkgs; zstd-safe 7.2.4 needs zstd >= 1.5.6 headers
+      # (ZSTD_c_targetCBlockSize).
       ZSTD_SYS_USE_PKG_CONFIG = "1";
       # The jetstream crate asks for a vendored OpenSSL; use nixpkgs' one.
       OPENSSL_NO_VENDOR = "1";
