@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use atom_core::AtomRegistry;
 use atom_id::{
@@ -67,7 +67,15 @@ pub struct GitRegistry {
     anchor: Anchor,
     /// Claims by atom id, read from the repository on first use.
     claims: Mutex<Option<HashMap<AtomId, VerifiedClaim>>>,
+    /// The entries of each root tree, by tree id, decoded once: publishing
+    /// a thousand atoms from one commit looks up a thousand directories
+    /// in the same root tree, which would otherwise be inflated and
+    /// parsed again for each.
+    root_entries: Mutex<HashMap<ObjectId, Arc<RootEntries>>>,
 }
+
+/// The entries of a root tree: name → (is a tree, object id).
+type RootEntries = HashMap<Vec<u8>, (bool, ObjectId)>;
 
 impl GitRegistry {
     /// Open the repository at (or above) `path` to publish with `key`. Its
@@ -87,6 +95,7 @@ impl GitRegistry {
             head,
             anchor,
             claims: Mutex::new(None),
+            root_entries: Mutex::new(HashMap::new()),
         })
     }
 
@@ -186,20 +195,70 @@ impl GitRegistry {
         let commit = repo
             .find_commit(content.commit)
             .map_err(|err| Error::git(format!("cannot read commit {}", content.commit), err))?;
-        let tree = commit.tree().map_err(|err| {
+        let tree = commit.tree_id().map_err(|err| {
             Error::git(format!("cannot read the tree of {}", content.commit), err)
         })?;
         if content.path.is_empty() {
-            return Ok(tree.id);
+            return Ok(tree.detach());
         }
-        let entry = tree
-            .lookup_entry_by_path(&content.path)
+        let (first, rest) = match content.path.split_once('/') {
+            Some((first, rest)) => (first, Some(rest)),
+            None => (content.path.as_str(), None),
+        };
+        let entries = self.root_entries_of(&repo, content.commit, tree.detach())?;
+        let (is_tree, id) = *entries.get(first.as_bytes()).ok_or_else(not_a_directory)?;
+        let Some(rest) = rest else {
+            return if is_tree {
+                Ok(id)
+            } else {
+                Err(not_a_directory())
+            };
+        };
+        if !is_tree {
+            return Err(not_a_directory());
+        }
+        let subtree = repo
+            .find_tree(id)
+            .map_err(|err| Error::git(format!("cannot read tree {id}"), err))?;
+        let entry = subtree
+            .lookup_entry_by_path(rest)
             .map_err(|err| Error::git(format!("cannot look up {}", content.path), err))?
             .ok_or_else(not_a_directory)?;
         if !entry.mode().is_tree() {
             return Err(not_a_directory());
         }
         Ok(entry.object_id())
+    }
+
+    /// The entries of `tree`, the root tree of `commit`, decoded on first use.
+    fn root_entries_of(
+        &self,
+        repo: &gix::Repository,
+        commit: ObjectId,
+        tree: ObjectId,
+    ) -> Result<Arc<RootEntries>, Error> {
+        let mut cache = self
+            .root_entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(entries) = cache.get(&tree) {
+            return Ok(Arc::clone(entries));
+        }
+        let tree = repo
+            .find_tree(tree)
+            .map_err(|err| Error::git(format!("cannot read the tree of {commit}"), err))?;
+        let mut entries = RootEntries::new();
+        for entry in tree.iter() {
+            let entry = entry
+                .map_err(|err| Error::git(format!("cannot read the tree of {commit}"), err))?;
+            entries.insert(
+                entry.filename().to_vec(),
+                (entry.mode().is_tree(), entry.object_id()),
+            );
+        }
+        let entries = Arc::new(entries);
+        cache.insert(tree.id, Arc::clone(&entries));
+        Ok(entries)
     }
 
     /// The file `name` inside `content`, if there is one.
